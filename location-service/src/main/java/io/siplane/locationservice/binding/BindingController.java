@@ -24,6 +24,8 @@ import io.siplane.locationservice.web.AddressOfRecordParameter;
 import io.siplane.locationservice.web.ApiProblem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /** Bindings AOR → contacts: read one, list with a cursor, remove all of one AOR. */
@@ -44,7 +46,10 @@ class BindingController {
 
     @GetMapping("/{aor}")
     @Operation(summary = "The current contacts of an AOR; 404 when it has none")
-    AorBindingsView get(@Parameter(example = "alice@example.com") @PathVariable("aor") String aorText) {
+    @ApiResponse(responseCode = "200", description = "The AOR's contacts, most preferred first")
+    @ApiResponse(responseCode = "400", description = "Not an AOR", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "404", description = "No binding", content = @Content(mediaType = "application/problem+json"))
+    AorBindingsView getBinding(@Parameter(example = "alice@example.com") @PathVariable("aor") String aorText) {
         AddressOfRecord aor = AddressOfRecordParameter.parse(aorText);
         Instant now = clock.instant();
         AorBindingsView view = AorBindingsView.of(aor, store.lookupUncached(aor), now);
@@ -56,7 +61,9 @@ class BindingController {
 
     @GetMapping
     @Operation(summary = "A page of AORs with their contacts, in lexical order; follow nextCursor for the next page")
-    AorPageView list(
+    @ApiResponse(responseCode = "200", description = "One page")
+    @ApiResponse(responseCode = "400", description = "Bad limit, domain or cursor", content = @Content(mediaType = "application/problem+json"))
+    AorPageView listBindings(
             @Parameter(description = "only AORs of this domain") @RequestParam(name = "domain", required = false) String domain,
             @Parameter(description = "nextCursor of the previous page") @RequestParam(name = "cursor", required = false) String cursor,
             @Parameter(description = "page size, 1.." + ApiProperties.MAX_PAGE_SIZE) @RequestParam(name = "limit", required = false) Integer limit) {
@@ -81,7 +88,9 @@ class BindingController {
 
     @DeleteMapping("/{aor}")
     @Operation(summary = "Removes every contact of an AOR (204 also when it had none)")
-    ResponseEntity<Void> delete(@Parameter(example = "alice@example.com") @PathVariable("aor") String aorText) {
+    @ApiResponse(responseCode = "204", description = "Removed")
+    @ApiResponse(responseCode = "400", description = "Not an AOR", content = @Content(mediaType = "application/problem+json"))
+    ResponseEntity<Void> deleteBindings(@Parameter(example = "alice@example.com") @PathVariable("aor") String aorText) {
         store.removeAll(AddressOfRecordParameter.parse(aorText));
         return ResponseEntity.noContent().build();
     }

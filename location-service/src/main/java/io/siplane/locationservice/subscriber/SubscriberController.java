@@ -26,6 +26,8 @@ import io.siplane.locationservice.web.AddressOfRecordParameter;
 import io.siplane.locationservice.web.ApiProblem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /** Subscribers: who may register. Only digest hashes (HA1) are stored; the password is hashed and forgotten. */
@@ -46,7 +48,10 @@ class SubscriberController {
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Creates a subscriber; 409 when username@domain exists")
-    ResponseEntity<SubscriberView> create(@RequestBody NewSubscriber request) {
+    @ApiResponse(responseCode = "201", description = "Created; Location names the new subscriber")
+    @ApiResponse(responseCode = "400", description = "Invalid fields, listed in errors[]", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "409", description = "Exists already", content = @Content(mediaType = "application/problem+json"))
+    ResponseEntity<SubscriberView> createSubscriber(@RequestBody NewSubscriber request) {
         try {
             List<Map<String, String>> problems = request.problems();
             if (!problems.isEmpty()) {
@@ -69,7 +74,9 @@ class SubscriberController {
 
     @GetMapping("/{id}")
     @Operation(summary = "A subscriber (never its password or hashes)")
-    SubscriberView get(@Parameter(description = "user@domain", example = "alice@example.com") @PathVariable("id") String id) {
+    @ApiResponse(responseCode = "200", description = "The subscriber")
+    @ApiResponse(responseCode = "404", description = "No such subscriber", content = @Content(mediaType = "application/problem+json"))
+    SubscriberView getSubscriber(@Parameter(description = "user@domain", example = "alice@example.com") @PathVariable("id") String id) {
         AddressOfRecord aor = AddressOfRecordParameter.parse(id);
         return store.findSubscriber(aor).map(SubscriberView::of)
                 .orElseThrow(() -> ApiProblem.notFound("No subscriber " + aor.uri() + "."));
@@ -77,7 +84,9 @@ class SubscriberController {
 
     @DeleteMapping("/{id}")
     @Operation(summary = "Deletes a subscriber and its bindings; 404 when there is none")
-    ResponseEntity<Void> delete(@Parameter(description = "user@domain", example = "alice@example.com") @PathVariable("id") String id) {
+    @ApiResponse(responseCode = "204", description = "Deleted")
+    @ApiResponse(responseCode = "404", description = "No such subscriber", content = @Content(mediaType = "application/problem+json"))
+    ResponseEntity<Void> deleteSubscriber(@Parameter(description = "user@domain", example = "alice@example.com") @PathVariable("id") String id) {
         AddressOfRecord aor = AddressOfRecordParameter.parse(id);
         if (!store.deleteSubscriber(aor)) {
             throw ApiProblem.notFound("No subscriber " + aor.uri() + ".");

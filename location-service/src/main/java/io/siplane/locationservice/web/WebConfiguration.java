@@ -1,8 +1,13 @@
 package io.siplane.locationservice.web;
 
+import org.apache.catalina.Valve;
+import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.tomcat.util.buf.EncodedSolidusHandling;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -36,6 +41,31 @@ class WebConfiguration {
         return connector -> {
             connector.setEncodedSolidusHandling(EncodedSolidusHandling.PASS_THROUGH.getValue());
             connector.setEncodedReverseSolidusHandling(EncodedSolidusHandling.PASS_THROUGH.getValue());
+        };
+    }
+
+    /**
+     * Requests Tomcat refuses itself (an undecodable URI, a NUL, a raw '|') get problem+json too:
+     * the host's error report valve is replaced by {@link ProblemErrorReportValve}. Ordered last so that
+     * it replaces the valve Boot's own customizer adds.
+     */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorReports() {
+        return new WebServerFactoryCustomizer<>() {
+            @Override
+            public void customize(TomcatServletWebServerFactory factory) {
+                factory.addContextCustomizers(context -> {
+                    if (context.getParent() instanceof StandardHost host) {
+                        for (Valve valve : host.getPipeline().getValves()) {
+                            if (valve instanceof ErrorReportValve) {
+                                host.getPipeline().removeValve(valve);
+                            }
+                        }
+                        host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
+                        host.getPipeline().addValve(new ProblemErrorReportValve());
+                    }
+                });
+            }
         };
     }
 
