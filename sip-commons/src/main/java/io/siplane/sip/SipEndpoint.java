@@ -1,0 +1,183 @@
+package io.siplane.sip;
+
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import javax.sip.InvalidArgumentException;
+import javax.sip.ListeningPoint;
+import javax.sip.SipFactory;
+import javax.sip.SipListener;
+import javax.sip.SipProvider;
+import javax.sip.SipStack;
+import javax.sip.address.SipURI;
+import javax.sip.header.ViaHeader;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * One JAIN-SIP stack with a listening point and a {@link SipProvider} per transport, started and stopped with the
+ * Spring context. Stopping leaves no stack thread behind.
+ *
+ * <p>Each instance gets a unique {@code STACK_NAME}: {@link SipFactory} caches stacks by name and would hand back an
+ * old, possibly stopped, stack for a reused one.
+ */
+public class SipEndpoint implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(SipEndpoint.class);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final SipProperties properties;
+    private final SipListener listener;
+    private final SipFactories factories = SipFactories.get();
+    private volatile SipStack stack;
+    private volatile Map<Transport, SipProvider> providers = Map.of();
+    private volatile Set<Thread> scannerThreads = Set.of();
+
+    public SipEndpoint(SipProperties properties, SipListener listener) {
+        this.properties = properties;
+        this.listener = listener;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (stack != null) {
+            return;
+        }
+        String name = properties.stackName() + "-" + properties.port() + "-" + INSTANCES.incrementAndGet();
+        StackThreads.Created created = StackThreads.create(stackProperties(name));
+        SipStack newStack = created.stack();
+        Map<Transport, SipProvider> newProviders = new EnumMap<>(Transport.class);
+        try {
+            for (Transport transport : properties.transports()) {
+                ListeningPoint lp = newStack.createListeningPoint(properties.bindAddress(), properties.port(), transport.token());
+                SipProvider provider = newStack.createSipProvider(lp);
+                provider.addSipListener(listener);
+                newProviders.put(transport, provider);
+            }
+            newStack.start();
+        } catch (Exception e) {
+            StackThreads.stop(newStack, created.scannerThreads());
+            throw new IllegalStateException("cannot listen for SIP on " + properties.bindAddress() + ":" + properties.port()
+                    + " " + properties.transports() + ": " + e.getMessage(), e);
+        }
+        this.stack = newStack;
+        this.providers = Collections.unmodifiableMap(newProviders);
+        this.scannerThreads = created.scannerThreads();
+        log.info("SIP listening on {}:{} ({}), advertised as {}:{}, stack {}", properties.bindAddress(), properties.port(),
+                properties.transports().stream().map(Transport::token).sorted().collect(Collectors.joining(",")),
+                properties.advertisedHost(), properties.effectiveAdvertisedPort(), name);
+    }
+
+    @Override
+    public synchronized void stop() {
+        SipStack current = stack;
+        if (current == null) {
+            return;
+        }
+        stack = null;
+        for (SipProvider provider : providers.values()) {
+            try {
+                provider.removeSipListener(listener);
+                current.deleteSipProvider(provider);
+            } catch (Exception e) {
+                log.debug("deleting SIP provider: {}", e.toString());
+            }
+        }
+        providers = Map.of();
+        StackThreads.stop(current, scannerThreads);
+        log.info("SIP stopped on {}:{}", properties.bindAddress(), properties.port());
+    }
+
+    @Override
+    public boolean isRunning() {
+        return stack != null;
+    }
+
+    /** Late in start-up (after the store clients), early in shutdown: stop taking requests first. */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 1000;
+    }
+
+    /** The provider that sends and receives over {@code transport}. */
+    public SipProvider provider(Transport transport) {
+        SipProvider p = providers.get(transport);
+        if (p == null) {
+            throw new IllegalStateException("no SIP provider for " + transport + " (running: " + isRunning() + ")");
+        }
+        return p;
+    }
+
+    /** The provider for a Via or URI transport token, if this endpoint listens on it. */
+    public Optional<SipProvider> provider(String transportToken) {
+        return Transport.fromToken(transportToken).map(providers::get);
+    }
+
+    public List<Transport> transports() {
+        return new ArrayList<>(providers.keySet());
+    }
+
+    public SipProperties properties() {
+        return properties;
+    }
+
+    public SipFactories factories() {
+        return factories;
+    }
+
+    /**
+     * This element's URI for Path and Record-Route: {@code sip:advertised:port;transport=…;lr} (RFC 3261 §16.6
+     * step 4, RFC 3327 §5.2).
+     */
+    public SipURI advertisedUri(Transport transport) {
+        try {
+            SipURI uri = factories.addresses().createSipURI(null, properties.advertisedHost());
+            uri.setPort(properties.effectiveAdvertisedPort());
+            uri.setTransportParam(transport.token());
+            uri.setLrParam();
+            return uri;
+        } catch (ParseException e) {
+            throw new IllegalStateException("advertised address is not a valid host: " + properties.advertisedHost(), e);
+        }
+    }
+
+    /** A Via for a request this element sends over {@code transport}, with {@code rport} (RFC 3581 §3). */
+    public ViaHeader newVia(Transport transport, String branch) {
+        try {
+            ViaHeader via = factories.headers().createViaHeader(properties.advertisedHost(),
+                    properties.effectiveAdvertisedPort(), transport.token(), branch);
+            via.setRPort();
+            return via;
+        } catch (ParseException | InvalidArgumentException e) {
+            throw new IllegalStateException("cannot build a Via for " + properties.advertisedHost(), e);
+        }
+    }
+
+    private Properties stackProperties(String name) {
+        Properties p = new Properties();
+        p.setProperty("javax.sip.STACK_NAME", name);
+        p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "off");
+        p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", String.valueOf(properties.traceLevel()));
+        p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
+        p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
+        p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", String.valueOf(properties.threadPoolSize()));
+        p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", String.valueOf(properties.maxMessageSize()));
+        p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", String.valueOf(properties.maxTcpConnections()));
+        p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", String.valueOf(properties.udpBufferSize()));
+        p.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", String.valueOf(properties.udpBufferSize()));
+        p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+        p.putAll(properties.stackProperties());
+        return p;
+    }
+}

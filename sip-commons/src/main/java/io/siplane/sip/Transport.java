@@ -1,0 +1,28 @@
+package io.siplane.sip;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** The SIP transports a listening point can serve (RFC 3261 §18). */
+public enum Transport {
+    UDP,
+    TCP;
+
+    /** The token as JAIN-SIP and the Via header spell it: {@code udp}, {@code tcp}. */
+    public String token() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses a Via transport or {@code transport=} URI parameter, case-insensitively. */
+    public static Optional<Transport> fromToken(String token) {
+        if (token == null) {
+            return Optional.empty();
+        }
+        for (Transport t : values()) {
+            if (t.name().equalsIgnoreCase(token.strip())) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,71 @@
+package io.siplane.sip.autoconfigure;
+
+import java.util.List;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.siplane.sip.SipEndpoint;
+import io.siplane.sip.SipFactories;
+import io.siplane.sip.SipProperties;
+import io.siplane.sip.Transport;
+import io.siplane.sip.pipeline.SipRequestDispatcher;
+import io.siplane.sip.pipeline.SipRequestHandler;
+import io.siplane.sip.pipeline.SipResponseHandler;
+
+/**
+ * A SIP stack for every application that has sip-commons on its classpath ({@code sip.enabled=false} to opt out):
+ * the {@link SipRequestHandler} and {@link SipResponseHandler} beans of the application are wired into one
+ * {@link SipRequestDispatcher}, and a {@link SipEndpoint} listens with the {@code sip.*} properties.
+ */
+@AutoConfiguration
+@ConditionalOnProperty(prefix = "sip", name = "enabled", havingValue = "true", matchIfMissing = true)
+@EnableConfigurationProperties(SipProperties.class)
+public class SipAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    public SipRequestDispatcher sipRequestDispatcher(ObjectProvider<SipRequestHandler> handlers,
+            ObjectProvider<SipResponseHandler> responseHandlers, SipProperties properties) {
+        List<SipResponseHandler> responses = responseHandlers.orderedStream().toList();
+        if (responses.size() > 1) {
+            throw new IllegalStateException("at most one SipResponseHandler per application, found " + responses.size());
+        }
+        return new SipRequestDispatcher(handlers.orderedStream().toList(), responses.stream().findFirst(),
+                SipFactories.get(), properties.serverName());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public SipEndpoint sipEndpoint(SipProperties properties, SipRequestDispatcher dispatcher) {
+        return new SipEndpoint(properties, dispatcher);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(HealthIndicator.class)
+    static class SipHealthConfiguration {
+
+        /** Health contributor {@code sip}: up while the stack listens. */
+        @Bean
+        HealthIndicator sipHealthIndicator(SipEndpoint endpoint) {
+            return () -> {
+                if (!endpoint.isRunning()) {
+                    return Health.down().withDetail("reason", "SIP stack not running").build();
+                }
+                return Health.up()
+                        .withDetail("port", endpoint.properties().port())
+                        .withDetail("transports", endpoint.transports().stream().map(Transport::token).toList())
+                        .build();
+            };
+        }
+    }
+
+}

@@ -1,0 +1,122 @@
+package io.siplane.sip.digest;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import io.siplane.sip.digest.AuthOutcome.Authenticated;
+import io.siplane.sip.digest.AuthOutcome.Challenge;
+import io.siplane.sip.digest.AuthOutcome.LockedOut;
+import io.siplane.sip.digest.AuthOutcome.Reason;
+
+/**
+ * Digest authentication for SIP (RFC 3261 §22, RFC 7616 semantics, RFC 8760 algorithms): builds challenges and
+ * checks credentials. Free of JAIN-SIP: {@link SipDigest} reads and writes the headers. The registrar (401) and the
+ * proxy (407) share it.
+ *
+ * <p>Order of checks: lockout of the source; credentials for our realm; a nonce we issued; the response against
+ * the user's HA1 (or a decoy HA1 for an unknown user, so that both fail the same way); then nonce freshness and
+ * nonce-count, which only matter once the response is right (that is when {@code stale=true} may be sent).
+ */
+public final class DigestAuthenticator {
+
+    private static final String QOP_AUTH = "auth";
+
+    private final DigestProperties properties;
+    private final Ha1Source ha1Source;
+    private final HmacNonces nonces;
+    private final NonceCountTracker nonceCounts;
+    private final FailedAttemptLockout lockout;
+
+    public DigestAuthenticator(DigestProperties properties, byte[] secret, Ha1Source ha1Source, Clock clock) {
+        this.properties = properties;
+        this.ha1Source = ha1Source;
+        this.nonces = new HmacNonces(secret, properties.nonceLifetime(), clock);
+        this.nonceCounts = new NonceCountTracker(properties.nonceLifetime(), properties.trackedNonces());
+        this.lockout = new FailedAttemptLockout(properties.maxFailures(), properties.failureWindow(), properties.lockout(),
+                properties.trackedSources());
+    }
+
+    /** The secret from the properties (callers decide what to do without one). */
+    public static byte[] secretBytes(String secret) {
+        return secret.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Checks one request.
+     *
+     * @param method      the request method (part of HA2)
+     * @param realm       the realm this request must authenticate in
+     * @param source      the client's address, for the lockout
+     * @param requestKey  what identifies a retransmission of this very request (Call-ID and CSeq)
+     * @param credentials every Authorization (or Proxy-Authorization) of the request
+     * @throws RuntimeException whatever the {@link Ha1Source} throws when its store is unavailable
+     */
+    public AuthOutcome authenticate(String method, String realm, String source, String requestKey,
+            List<DigestCredentials> credentials) {
+        if (lockout.isLockedOut(source)) {
+            return new LockedOut();
+        }
+        Optional<DigestCredentials> forRealm = credentials.stream()
+                .filter(c -> c.realm().equalsIgnoreCase(realm))
+                .findFirst();
+        if (forRealm.isEmpty()) {
+            return new Challenge(Reason.NO_CREDENTIALS);
+        }
+        DigestCredentials c = forRealm.get();
+        Optional<DigestAlgorithm> algorithm = c.algorithm().isPresent()
+                ? DigestAlgorithm.fromWireName(c.algorithm().get()).filter(properties.algorithms()::contains)
+                : Optional.of(DigestAlgorithm.MD5).filter(properties.algorithms()::contains);
+        Optional<Long> nc = c.nc().flatMap(DigestAuthenticator::parseNonceCount);
+        // RFC 7616 §3.4: we only offer qop=auth, which requires nc and cnonce
+        if (algorithm.isEmpty() || c.username().isEmpty() || !c.qop().map(QOP_AUTH::equalsIgnoreCase).orElse(false)
+                || nc.isEmpty() || c.cnonce().map(String::isEmpty).orElse(true)) {
+            return new Challenge(Reason.MALFORMED);
+        }
+        HmacNonces.Status nonceStatus = nonces.verify(c.nonce(), realm);
+        if (nonceStatus == HmacNonces.Status.INVALID) {
+            return new Challenge(Reason.INVALID_NONCE);
+        }
+        DigestAlgorithm alg = algorithm.get();
+        String ha1 = ha1Source.find(c.username(), realm.toLowerCase(Locale.ROOT))
+                .map(h -> h.forAlgorithm(alg))
+                .orElseGet(() -> nonces.decoyHa1(alg, c.username(), realm));
+        String expected = alg.response(ha1, method, c.uri(), c.nonce(), c.nc().orElseThrow(), c.cnonce().orElseThrow(), QOP_AUTH);
+        if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+                c.response().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII))) {
+            lockout.recordFailure(source);
+            return new Challenge(Reason.BAD_CREDENTIALS);
+        }
+        if (nonceStatus == HmacNonces.Status.STALE) {
+            return new Challenge(Reason.STALE_NONCE);
+        }
+        if (!nonceCounts.accept(c.nonce(), nc.get(), requestKey)) {
+            return new Challenge(Reason.REPLAYED_NONCE_COUNT);
+        }
+        lockout.recordSuccess(source);
+        return new Authenticated(c.username(), realm, alg);
+    }
+
+    /** Fresh challenges for {@code realm}, one per configured algorithm in the configured order. */
+    public List<DigestChallenge> challenges(String realm, boolean stale) {
+        String nonce = nonces.issue(realm);
+        return properties.algorithms().stream()
+                .map(a -> new DigestChallenge(realm, nonce, a, QOP_AUTH, stale))
+                .toList();
+    }
+
+    private static Optional<Long> parseNonceCount(String nc) {
+        // RFC 7616 §3.4: nc is 8 hex digits
+        if (nc.length() != 8) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Long.parseLong(nc, 16));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.siplane.sip.digest;
+
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Digest authentication (prefix {@code sip.digest}).
+ *
+ * @param nonceSecret       shared by every replica so each verifies the others' nonces ({@code SIP_NONCE_SECRET});
+ *                          at least 16 characters; required unless {@code insecureDevSecret}
+ * @param insecureDevSecret without a secret, use a random one per process (single instance, development only)
+ * @param nonceLifetime     after this a nonce is stale: the client gets {@code stale=true} and retries
+ * @param algorithms        challenges offered, in this order (MD5 first by default: SIPp and baresip answer only the
+ *                          first challenge and only know MD5)
+ * @param maxFailures       wrong credentials from one source address within {@code failureWindow} before lockout
+ * @param failureWindow     window counted from the first failure
+ * @param lockout           how long a locked-out source is refused (403)
+ * @param trackedNonces     nonce-count entries kept per replica
+ * @param trackedSources    failure and lockout entries kept per replica
+ */
+@Validated
+@ConfigurationProperties("sip.digest")
+public record DigestProperties(
+        @DefaultValue("") String nonceSecret,
+        @DefaultValue("false") boolean insecureDevSecret,
+        @DefaultValue("300s") Duration nonceLifetime,
+        @DefaultValue({"MD5", "SHA-256"}) @NotEmpty List<DigestAlgorithm> algorithms,
+        @DefaultValue("5") @Min(1) int maxFailures,
+        @DefaultValue("60s") Duration failureWindow,
+        @DefaultValue("300s") Duration lockout,
+        @DefaultValue("200000") @Min(1000) long trackedNonces,
+        @DefaultValue("100000") @Min(1000) long trackedSources) {
+
+    static final int MIN_SECRET_LENGTH = 16;
+
+    public DigestProperties {
+        nonceSecret = nonceSecret == null ? "" : nonceSecret;
+        algorithms = algorithms == null ? List.of() : List.copyOf(algorithms);
+        if (nonceSecret.isEmpty() && !insecureDevSecret) {
+            throw new IllegalArgumentException("sip.digest.nonce-secret (SIP_NONCE_SECRET) is required: every replica needs the "
+                    + "same secret to verify the nonces it did not issue. For a single development instance only, set "
+                    + "sip.digest.insecure-dev-secret=true to use a random per-process secret.");
+        }
+        if (!nonceSecret.isEmpty() && nonceSecret.length() < MIN_SECRET_LENGTH) {
+            throw new IllegalArgumentException("sip.digest.nonce-secret (SIP_NONCE_SECRET) must be at least "
+                    + MIN_SECRET_LENGTH + " characters");
+        }
+        if (nonceLifetime == null || nonceLifetime.isNegative() || nonceLifetime.isZero()) {
+            throw new IllegalArgumentException("sip.digest.nonce-lifetime must be positive");
+        }
+        if (failureWindow == null || failureWindow.isNegative() || failureWindow.isZero()
+                || lockout == null || lockout.isNegative() || lockout.isZero()) {
+            throw new IllegalArgumentException("sip.digest.failure-window and sip.digest.lockout must be positive");
+        }
+    }
+
+    /** Defaults with the given secret (tests, tools). */
+    public static DigestProperties withSecret(String secret) {
+        return new DigestProperties(secret, false, Duration.ofSeconds(300), List.of(DigestAlgorithm.MD5, DigestAlgorithm.SHA_256),
+                5, Duration.ofSeconds(60), Duration.ofSeconds(300), 200_000, 100_000);
+    }
+
+    @Override
+    public String toString() {
+        return "DigestProperties[nonceLifetime=" + nonceLifetime + ", algorithms=" + algorithms + ", maxFailures=" + maxFailures
+                + ", failureWindow=" + failureWindow + ", lockout=" + lockout + "]";
+    }
+}

@@ -1,0 +1,157 @@
+package io.siplane.sip.pipeline;
+
+import java.text.ParseException;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import javax.sip.InvalidArgumentException;
+import javax.sip.RequestEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.SipException;
+import javax.sip.SipProvider;
+import javax.sip.TransactionAlreadyExistsException;
+import javax.sip.TransactionUnavailableException;
+import javax.sip.header.RetryAfterHeader;
+import javax.sip.header.ServerHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+import io.siplane.sip.SipFactories;
+import io.siplane.sip.Transport;
+import io.siplane.sip.message.SipResponses;
+import io.siplane.sip.message.SourceAddress;
+
+/**
+ * One received request and the ways to answer it. Answers go out statelessly through the {@link SipProvider}
+ * unless the handler asked for a {@link #serverTransaction() server transaction} first.
+ */
+public final class IncomingRequest {
+
+    private final RequestEvent event;
+    private final SipProvider provider;
+    private final SourceAddress source;
+    private final SipFactories factories;
+    private final String serverName;
+    private final AtomicBoolean finalResponseSent = new AtomicBoolean();
+    private volatile ServerTransaction serverTransaction;
+
+    public IncomingRequest(RequestEvent event, SipProvider provider, SourceAddress source, SipFactories factories,
+            String serverName) {
+        this.event = event;
+        this.provider = provider;
+        this.source = source;
+        this.factories = factories;
+        this.serverName = serverName;
+        this.serverTransaction = event.getServerTransaction();
+    }
+
+    public Request request() {
+        return event.getRequest();
+    }
+
+    public String method() {
+        return event.getRequest().getMethod();
+    }
+
+    public RequestEvent event() {
+        return event;
+    }
+
+    /** The provider (and so the transport) the request arrived on. */
+    public SipProvider provider() {
+        return provider;
+    }
+
+    public Transport transport() {
+        return source.transport();
+    }
+
+    /** The packet's real source: transport, address and port. */
+    public SourceAddress source() {
+        return source;
+    }
+
+    public SipFactories factories() {
+        return factories;
+    }
+
+    /** The server transaction, if the handler made one (stateful processing). */
+    public Optional<ServerTransaction> existingServerTransaction() {
+        return Optional.ofNullable(serverTransaction);
+    }
+
+    /**
+     * The server transaction for this request, created on first call (RFC 3261 §17.2): from then on answers go
+     * through it and the stack absorbs retransmissions. Stateless services never call this.
+     */
+    public synchronized ServerTransaction serverTransaction() throws TransactionUnavailableException {
+        if (serverTransaction == null) {
+            try {
+                serverTransaction = provider.getNewServerTransaction(event.getRequest());
+            } catch (TransactionAlreadyExistsException e) {
+                throw new TransactionUnavailableException("a transaction already exists for this request (retransmission)", e);
+            }
+        }
+        return serverTransaction;
+    }
+
+    /** A response with a To-tag (and a Server header when configured), ready to be completed and sent. */
+    public Response response(int status) {
+        return withServer(SipResponses.create(factories.messages(), event.getRequest(), status));
+    }
+
+    /** A response with our own reason phrase. */
+    public Response response(int status, String reasonPhrase) {
+        return withServer(SipResponses.create(factories.messages(), event.getRequest(), status, reasonPhrase));
+    }
+
+    /** Sends {@code response}: through the server transaction if there is one, else statelessly. */
+    public void respond(Response response) throws SipException {
+        ServerTransaction st = serverTransaction;
+        try {
+            if (st != null) {
+                st.sendResponse(response);
+            } else {
+                provider.sendResponse(response);
+            }
+        } catch (InvalidArgumentException e) {
+            throw new SipException("cannot send " + response.getStatusCode() + ": " + e.getMessage(), e);
+        }
+        if (response.getStatusCode() >= 200) {
+            finalResponseSent.set(true);
+        }
+    }
+
+    public void respond(int status) throws SipException {
+        respond(response(status));
+    }
+
+    /** A final answer with {@code Retry-After} (RFC 3261 §20.33), e.g. 500 or 503 when a store is down. */
+    public void respondRetryAfter(int status, int retryAfterSeconds) throws SipException {
+        Response response = response(status);
+        try {
+            RetryAfterHeader retryAfter = factories.headers().createRetryAfterHeader(retryAfterSeconds);
+            response.setHeader(retryAfter);
+        } catch (InvalidArgumentException e) {
+            throw new IllegalArgumentException("bad Retry-After " + retryAfterSeconds, e);
+        }
+        respond(response);
+    }
+
+    /** Whether a final (non-1xx) response was sent through this object. */
+    public boolean finalResponseSent() {
+        return finalResponseSent.get();
+    }
+
+    private Response withServer(Response response) {
+        if (!serverName.isEmpty()) {
+            try {
+                ServerHeader server = factories.headers().createServerHeader(java.util.List.of(serverName));
+                response.setHeader(server);
+            } catch (ParseException e) {
+                throw new IllegalStateException("bad sip.server-name", e);
+            }
+        }
+        return response;
+    }
+}

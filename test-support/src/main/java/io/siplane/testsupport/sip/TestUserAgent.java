@@ -1,0 +1,435 @@
+package io.siplane.testsupport.sip;
+
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import javax.sip.ClientTransaction;
+import javax.sip.DialogTerminatedEvent;
+import javax.sip.IOExceptionEvent;
+import javax.sip.InvalidArgumentException;
+import javax.sip.ListeningPoint;
+import javax.sip.PeerUnavailableException;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.SipException;
+import javax.sip.SipFactory;
+import javax.sip.SipListener;
+import javax.sip.SipProvider;
+import javax.sip.SipStack;
+import javax.sip.TimeoutEvent;
+import javax.sip.TransactionTerminatedEvent;
+import javax.sip.address.AddressFactory;
+import javax.sip.header.AuthorizationHeader;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.HeaderFactory;
+import javax.sip.header.ProxyAuthorizationHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.header.WWWAuthenticateHeader;
+import javax.sip.message.MessageFactory;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+/**
+ * A real SIP user agent for integration tests, on its own JAIN-SIP stack bound to 127.0.0.1 over UDP or TCP.
+ *
+ * <ul>
+ *   <li>send any request through a client transaction and get its final response ({@link #send}, {@link #sendAsync}),
+ *       following one digest challenge with MD5 or SHA-256 ({@link #sendAuthenticated});</li>
+ *   <li>send a request with no transaction, e.g. to retransmit it by hand ({@link #sendStateless}), and read the
+ *       responses that match no transaction ({@link #awaitStatelessResponse});</li>
+ *   <li>receive requests and answer them ({@link #awaitRequest}, {@link #answerRequestsWith}).</li>
+ * </ul>
+ * Requests go to the {@link #sendingTo default target}, or to a target given per send. One agent can act for many
+ * users at once: it keeps a Call-ID per registered AOR and the CSeq per Call-ID.
+ */
+public final class TestUserAgent implements SipListener, AutoCloseable {
+
+    /** The JAIN-SIP factories the agent builds messages with. */
+    public record Factories(AddressFactory addresses, HeaderFactory headers, MessageFactory messages) {
+    }
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(40);
+    private static final String HOST = "127.0.0.1";
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final String transport;
+    private final int port;
+    private final Factories factories;
+    private final SipStack stack;
+    private final SipProvider provider;
+    private final TargetRouter router;
+    private final Set<Thread> scannerThreads;
+    private final Map<ClientTransaction, CompletableFuture<Response>> pending = new ConcurrentHashMap<>();
+    private final BlockingQueue<Response> strayResponses = new LinkedBlockingQueue<>();
+    private final BlockingQueue<ReceivedRequest> received = new LinkedBlockingQueue<>();
+    private final Map<String, AtomicLong> cseqByCallId = new ConcurrentHashMap<>();
+    private final Map<String, String> callIdByAor = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> ncByNonce = new ConcurrentHashMap<>();
+    private volatile Function<Request, Integer> autoAnswer;
+    private volatile String defaultUser = "test";
+
+    private TestUserAgent(String transport, int port) {
+        this.transport = transport.toLowerCase(Locale.ROOT);
+        this.port = port;
+        SipFactory sipFactory = SipFactory.getInstance();
+        try {
+            this.factories = new Factories(sipFactory.createAddressFactory(), sipFactory.createHeaderFactory(),
+                    sipFactory.createMessageFactory());
+        } catch (PeerUnavailableException e) {
+            throw new IllegalStateException(e);
+        }
+        Properties p = new Properties();
+        p.setProperty("javax.sip.STACK_NAME", "test-ua-" + INSTANCES.incrementAndGet() + "-" + port);
+        p.setProperty("javax.sip.ROUTER_PATH", TargetRouter.class.getName());
+        p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "off");
+        p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
+        p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
+        p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "8");
+        p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+        // the RI creates a non-daemon EventScannerThread with the stack and never ends it: remember ours
+        synchronized (sipFactory) {
+            sipFactory.setPathName("gov.nist");
+            Set<Thread> before = scannerThreads();
+            try {
+                this.stack = sipFactory.createSipStack(p);
+            } catch (PeerUnavailableException e) {
+                throw new IllegalStateException(e);
+            }
+            Set<Thread> mine = new HashSet<>(scannerThreads());
+            mine.removeAll(before);
+            this.scannerThreads = mine;
+        }
+        this.router = (TargetRouter) ((gov.nist.javax.sip.SipStackImpl) stack).getRouter();
+        router.configure(this.transport, null);
+        try {
+            ListeningPoint lp = stack.createListeningPoint(HOST, port, this.transport);
+            this.provider = stack.createSipProvider(lp);
+            provider.addSipListener(this);
+            stack.start();
+        } catch (Exception e) {
+            close();
+            throw new IllegalStateException("test user agent cannot listen on " + HOST + ":" + port + "/" + transport, e);
+        }
+    }
+
+    /** An agent on a free UDP port. */
+    public static TestUserAgent udp() {
+        return start("udp", SipPorts.freeUdpAndTcpPort());
+    }
+
+    /** An agent on a free TCP port. */
+    public static TestUserAgent tcp() {
+        return start("tcp", SipPorts.freeUdpAndTcpPort());
+    }
+
+    /** An agent on a free port of {@code transport} ({@code udp} or {@code tcp}). */
+    public static TestUserAgent start(String transport) {
+        return start(transport, SipPorts.freeUdpAndTcpPort());
+    }
+
+    public static TestUserAgent start(String transport, int port) {
+        return new TestUserAgent(transport, port);
+    }
+
+    /** Sends every request to {@code target} unless a send names another. */
+    public TestUserAgent sendingTo(SipTarget target) {
+        router.setDefaultTarget(target);
+        return this;
+    }
+
+    public TestUserAgent sendingTo(int loopbackPort) {
+        return sendingTo(SipTarget.loopback(loopbackPort));
+    }
+
+    /** The user part of the default From and of {@link #contactUri(String)} when none is given. */
+    public TestUserAgent defaultUser(String user) {
+        this.defaultUser = user;
+        return this;
+    }
+
+    public String host() {
+        return HOST;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String transport() {
+        return transport;
+    }
+
+    public String defaultUser() {
+        return defaultUser;
+    }
+
+    public Factories factories() {
+        return factories;
+    }
+
+    /** This agent's contact for {@code user}: {@code sip:user@127.0.0.1:port;transport=…}. */
+    public String contactUri(String user) {
+        return "sip:" + user + "@" + HOST + ":" + port + ";transport=" + transport;
+    }
+
+    /** A request to build; see {@link RequestBuilder}. */
+    public RequestBuilder request(String method, String requestUri) {
+        return new RequestBuilder(this, method, requestUri);
+    }
+
+    /**
+     * A REGISTER for {@code user@domain} (RFC 3261 §10.2): Request-URI {@code sip:domain}, From = To = the AOR,
+     * the same Call-ID for every registration of that AOR from this agent, this agent's contact, Expires 3600.
+     */
+    public RequestBuilder register(String user, String domain) {
+        String aor = "sip:" + user + "@" + domain;
+        return request(Request.REGISTER, "sip:" + domain)
+                .from(aor).to(aor)
+                .callId(callIdByAor.computeIfAbsent(aor, k -> newCallId()))
+                .ownContact(user, "")
+                .expires(3600);
+    }
+
+    /** The Call-ID this agent uses for the registrations of an AOR ({@code sip:user@domain}). */
+    public String registrationCallId(String aor) {
+        return callIdByAor.computeIfAbsent(aor, k -> newCallId());
+    }
+
+    public Response send(Request request) {
+        return await(sendAsync(request));
+    }
+
+    public CompletableFuture<Response> sendAsync(Request request) {
+        return sendAsync(request, null);
+    }
+
+    /** Sends through a client transaction (retransmissions over UDP, timeout as a failed future). */
+    public CompletableFuture<Response> sendAsync(Request request, SipTarget target) {
+        CompletableFuture<Response> future = new CompletableFuture<>();
+        try {
+            ClientTransaction ct = target == null ? provider.getNewClientTransaction(request)
+                    : TargetRouter.with(target, () -> provider.getNewClientTransaction(request));
+            pending.put(ct, future);
+            ct.sendRequest();
+        } catch (SipException e) {
+            future.completeExceptionally(e);
+        }
+        return future;
+    }
+
+    public Response sendAuthenticated(Request request, Credentials credentials) {
+        return await(sendAuthenticatedAsync(request, credentials));
+    }
+
+    /** Sends; on 401/407 answers the challenge for the credentials' algorithm once and returns the next final response. */
+    public CompletableFuture<Response> sendAuthenticatedAsync(Request request, Credentials credentials) {
+        return sendAsync(request).thenCompose(first -> {
+            int status = first.getStatusCode();
+            if (status != Response.UNAUTHORIZED && status != Response.PROXY_AUTHENTICATION_REQUIRED) {
+                return CompletableFuture.completedFuture(first);
+            }
+            return sendAsync(authorize(request, first, credentials));
+        });
+    }
+
+    /**
+     * The follow-up of {@code original} answering {@code challenge} (RFC 3261 §22.2): same Call-ID, next CSeq, new
+     * branch, an Authorization (or Proxy-Authorization) for the credentials' algorithm with the next nonce-count.
+     */
+    public Request authorize(Request original, Response challenge, Credentials credentials) {
+        WWWAuthenticateHeader c = DigestClient.challengeFor(challenge, credentials.algorithm())
+                .orElseThrow(() -> new IllegalStateException("no " + credentials.algorithm() + " challenge in " + challenge));
+        long nc = ncByNonce.computeIfAbsent(c.getNonce(), k -> new AtomicLong()).incrementAndGet();
+        return authorize(original, challenge, credentials, nc);
+    }
+
+    /** Same with an explicit nonce-count (to test replays). */
+    public Request authorize(Request original, Response challenge, Credentials credentials, long nc) {
+        WWWAuthenticateHeader c = DigestClient.challengeFor(challenge, credentials.algorithm())
+                .orElseThrow(() -> new IllegalStateException("no " + credentials.algorithm() + " challenge in " + challenge));
+        Request next = followUp(original);
+        boolean proxy = challenge.getStatusCode() == Response.PROXY_AUTHENTICATION_REQUIRED;
+        next.removeHeader(proxy ? ProxyAuthorizationHeader.NAME : AuthorizationHeader.NAME);
+        next.addHeader(DigestClient.authorization(factories.headers(), next, c, credentials, nc, DigestClient.newCnonce(), proxy));
+        return next;
+    }
+
+    /** A copy of {@code original} with the next CSeq of its Call-ID and a fresh Via branch. */
+    public Request followUp(Request original) {
+        Request next = (Request) original.clone();
+        try {
+            CSeqHeader cseq = (CSeqHeader) next.getHeader(CSeqHeader.NAME);
+            cseq.setSeqNumber(nextCSeq(((CallIdHeader) next.getHeader(CallIdHeader.NAME)).getCallId()));
+        } catch (InvalidArgumentException e) {
+            throw new IllegalStateException(e);
+        }
+        next.removeHeader(ViaHeader.NAME);
+        next.addHeader(newVia());
+        return next;
+    }
+
+    /** Sends without a transaction (no retransmission); sending the same object again is a retransmission. */
+    public void sendStateless(Request request) {
+        try {
+            provider.sendRequest(request);
+        } catch (SipException e) {
+            throw new IllegalStateException("cannot send " + request.getMethod() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The next response that matched no client transaction (answers to {@link #sendStateless}). */
+    public Response awaitStatelessResponse(Duration timeout) {
+        return poll(strayResponses, timeout, "response");
+    }
+
+    /** The next request received that {@link #answerRequestsWith} did not answer. */
+    public ReceivedRequest awaitRequest(Duration timeout) {
+        return poll(received, timeout, "request");
+    }
+
+    /** Answers every incoming request (except ACK) with the status the function returns, instead of queueing it. */
+    public void answerRequestsWith(Function<Request, Integer> statusFor) {
+        this.autoAnswer = statusFor;
+    }
+
+    @Override
+    public void processRequest(RequestEvent event) {
+        ReceivedRequest r = new ReceivedRequest(event, factories.messages());
+        Function<Request, Integer> answer = autoAnswer;
+        if (answer != null && !Request.ACK.equals(r.method())) {
+            r.respond(answer.apply(event.getRequest()));
+        } else {
+            received.add(r);
+        }
+    }
+
+    @Override
+    public void processResponse(ResponseEvent event) {
+        Response response = event.getResponse();
+        ClientTransaction ct = event.getClientTransaction();
+        if (ct == null) {
+            strayResponses.add(response);
+            return;
+        }
+        if (response.getStatusCode() >= 200) {
+            CompletableFuture<Response> f = pending.remove(ct);
+            if (f != null) {
+                f.complete(response);
+            }
+        }
+    }
+
+    @Override
+    public void processTimeout(TimeoutEvent event) {
+        if (event.getClientTransaction() != null) {
+            CompletableFuture<Response> f = pending.remove(event.getClientTransaction());
+            if (f != null) {
+                f.completeExceptionally(new TimeoutException("no final response to "
+                        + event.getClientTransaction().getRequest().getMethod()));
+            }
+        }
+    }
+
+    @Override
+    public void processIOException(IOExceptionEvent event) {
+        // the transaction times out and reports it
+    }
+
+    @Override
+    public void processTransactionTerminated(TransactionTerminatedEvent event) {
+        // nothing kept per transaction once its final response is in
+    }
+
+    @Override
+    public void processDialogTerminated(DialogTerminatedEvent event) {
+        // no dialogs: AUTOMATIC_DIALOG_SUPPORT is off
+    }
+
+    /** Stops the stack and its threads. */
+    @Override
+    public void close() {
+        try {
+            stack.stop();
+        } finally {
+            scannerThreads.forEach(Thread::interrupt);
+        }
+        pending.values().forEach(f -> f.completeExceptionally(new IllegalStateException("user agent closed")));
+    }
+
+    ViaHeader newVia() {
+        try {
+            ViaHeader via = factories.headers().createViaHeader(HOST, port, transport, "z9hG4bK" + UUID.randomUUID());
+            via.setRPort();
+            return via;
+        } catch (ParseException | InvalidArgumentException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    long nextCSeq(String callId) {
+        return cseqByCallId.computeIfAbsent(callId, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    static String newCallId() {
+        return UUID.randomUUID() + "@" + HOST;
+    }
+
+    static String newTag() {
+        return Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+    }
+
+    private static Response await(CompletableFuture<Response> future) {
+        try {
+            return future.get(DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("request failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("no final response within " + DEFAULT_TIMEOUT, e);
+        }
+    }
+
+    private static <T> T poll(BlockingQueue<T> queue, Duration timeout, String what) {
+        try {
+            T item = queue.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (item == null) {
+                throw new IllegalStateException("no " + what + " within " + timeout);
+            }
+            return item;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Set<Thread> scannerThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> "EventScannerThread".equals(t.getName()))
+                .collect(Collectors.toSet());
+    }
+
+    @Override
+    public String toString() {
+        return "TestUserAgent[" + HOST + ":" + port + "/" + transport + "]";
+    }
+}
