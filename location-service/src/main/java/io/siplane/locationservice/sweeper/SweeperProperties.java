@@ -16,7 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("siplane.sweeper")
 public record SweeperProperties(
         @DefaultValue("true") boolean enabled,
-        @DefaultValue("1s") Duration interval,
+        @DefaultValue("500ms") Duration interval,
         @DefaultValue("500") int batchSize,
         @DefaultValue("20") int maxBatchesPerRun) {
 

@@ -1,5 +1,7 @@
 package io.siplane.locationservice.web;
 
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -32,7 +34,11 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
 
+    /** During an outage every request fails the same way: one warning per this interval, the rest at debug. */
+    private static final long WARN_EVERY_NANOS = Duration.ofSeconds(30).toNanos();
+
     private final ApiProperties properties;
+    private final AtomicLong lastUnavailableWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
     ProblemDetailsAdvice(ApiProperties properties) {
         this.properties = properties;
@@ -40,7 +46,13 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(LocationUnavailableException.class)
     ResponseEntity<ProblemDetail> storeUnavailable(LocationUnavailableException e) {
-        log.warn("Location store unavailable: {}", e.getMessage());
+        long now = System.nanoTime();
+        long last = lastUnavailableWarning.get();
+        if (now - last >= WARN_EVERY_NANOS && lastUnavailableWarning.compareAndSet(last, now)) {
+            log.warn("Answering 503: location store unavailable ({})", e.getMessage());
+        } else {
+            log.debug("Answering 503: location store unavailable ({})", e.getMessage());
+        }
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
                 "The location store is unavailable. Retry later.");
         long seconds = Math.max(1, (properties.retryAfter().toMillis() + 999) / 1000);
