@@ -45,6 +45,7 @@ class SubscribersApiTest extends ApiTestSupport {
         assertThat(body.propertyNames()).containsExactly("username", "domain", "aor", "createdAt");
         assertThat(body.get("username").asString()).isEqualTo(user);
         assertThat(body.get("domain").asString()).isEqualTo("example.com");
+        assertThat(body.get("createdAt")).isEqualTo(json(created).get("createdAt"));
 
         assertThat(get("/api/v1/subscribers/sip%3A" + user + "%40example.com").statusCode()).isEqualTo(200);
 

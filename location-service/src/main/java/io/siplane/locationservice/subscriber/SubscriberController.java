@@ -2,6 +2,7 @@ package io.siplane.locationservice.subscriber;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +58,8 @@ class SubscriberController {
             if (!problems.isEmpty()) {
                 throw ApiProblem.badRequest("The subscriber is not valid.").with("errors", problems);
             }
-            Subscriber subscriber = Subscriber.withPassword(request.username(), request.domain(), request.password(), clock.instant());
+            Subscriber subscriber = Subscriber.withPassword(request.username(), request.domain(), request.password(),
+                    clock.instant().truncatedTo(ChronoUnit.MILLIS)); // the store keeps milliseconds
             if (!store.createSubscriber(subscriber)) {
                 throw ApiProblem.conflict("The subscriber " + subscriber.aor().uri() + " exists already.");
             }
