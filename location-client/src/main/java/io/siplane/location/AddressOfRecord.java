@@ -191,8 +191,8 @@ public record AddressOfRecord(String scheme, String user, String host, int port)
                     throw new IllegalArgumentException("bad escape in user part");
                 }
                 int b = hi * 16 + lo;
-                if (b == 0) {
-                    throw new IllegalArgumentException("NUL in user part");
+                if (b < 0x20 || b == 0x7f) {
+                    throw new IllegalArgumentException("control character in user part");
                 }
                 out.write(b);
                 i += 2;

@@ -45,7 +45,7 @@ class AddressOfRecordTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "example.com", "tel:+123456", "http://alice@example.com", "sip:@example.com",
             "sip:alice@", "sip:alice@exa mple.com", "sip:alice@example.com\r\nX-Injected: 1", "../../etc/passwd",
-            "sip:alice@example.com:99999", "sip:al%00ice@example.com", "sip:alice@<script>"})
+            "sip:alice@example.com:99999", "sip:al%00ice@example.com", "sip:alice%0D%0AX-Injected:%201@example.com", "sip:alice@<script>"})
     void malformedAddressesAreRejected(String text) {
         assertThatThrownBy(() -> AddressOfRecord.parse(text)).isInstanceOf(IllegalArgumentException.class);
     }
