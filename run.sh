@@ -236,7 +236,7 @@ plan_entry() { # name -> plan line
 # ---------------------------------------------------------------------------------------------------------
 jar_of() { # module -> its executable jar
     local jar
-    for jar in "$ROOT/$1/target/$1"-*.jar; do
+    for jar in "$ROOT/$1/target/$1"-*-exec.jar "$ROOT/$1/target/$1"-*.jar; do
         case "$jar" in *-sources.jar | *-javadoc.jar | *-plain.jar | *"*"*) continue ;; esac
         [ -f "$jar" ] && { printf '%s' "$jar"; return 0; }
     done
