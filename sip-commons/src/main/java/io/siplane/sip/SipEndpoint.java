@@ -169,6 +169,8 @@ public class SipEndpoint implements SmartLifecycle {
         p.setProperty("javax.sip.STACK_NAME", name);
         p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "off");
         p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", String.valueOf(properties.traceLevel()));
+        // one stable logger for every stack (the RI names it after STACK_NAME otherwise): configure "gov.nist"
+        p.setProperty("gov.nist.javax.sip.LOG4J_LOGGER_NAME", "gov.nist.javax.sip.stack");
         p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", String.valueOf(properties.threadPoolSize()));

@@ -90,6 +90,18 @@ public final class RequestBuilder {
         return contact("<" + ua.contactUri(user) + ">" + params);
     }
 
+    /** Drops the contacts added so far (e.g. the default one of {@link TestUserAgent#register}). */
+    public RequestBuilder withoutContacts() {
+        contacts.clear();
+        return this;
+    }
+
+    /** Drops the Expires header (e.g. the default one of {@link TestUserAgent#register}). */
+    public RequestBuilder withoutExpires() {
+        expires = null;
+        return this;
+    }
+
     public RequestBuilder expires(int seconds) {
         this.expires = seconds;
         return this;

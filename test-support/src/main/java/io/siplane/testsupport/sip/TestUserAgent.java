@@ -67,10 +67,11 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
     }
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(40);
-    private static final String HOST = "127.0.0.1";
+    private static final String LOOPBACK = "127.0.0.1";
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final String transport;
+    private final String host;
     private final int port;
     private final Factories factories;
     private final SipStack stack;
@@ -86,8 +87,9 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
     private volatile Function<Request, Integer> autoAnswer;
     private volatile String defaultUser = "test";
 
-    private TestUserAgent(String transport, int port) {
+    private TestUserAgent(String transport, String host, int port) {
         this.transport = transport.toLowerCase(Locale.ROOT);
+        this.host = host;
         this.port = port;
         SipFactory sipFactory = SipFactory.getInstance();
         try {
@@ -101,6 +103,7 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
         p.setProperty("javax.sip.ROUTER_PATH", TargetRouter.class.getName());
         p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "off");
         p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
+        p.setProperty("gov.nist.javax.sip.LOG4J_LOGGER_NAME", "gov.nist.javax.sip.stack");
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "8");
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
@@ -120,13 +123,13 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
         this.router = (TargetRouter) ((gov.nist.javax.sip.SipStackImpl) stack).getRouter();
         router.configure(this.transport, null);
         try {
-            ListeningPoint lp = stack.createListeningPoint(HOST, port, this.transport);
+            ListeningPoint lp = stack.createListeningPoint(host, port, this.transport);
             this.provider = stack.createSipProvider(lp);
             provider.addSipListener(this);
             stack.start();
         } catch (Exception e) {
             close();
-            throw new IllegalStateException("test user agent cannot listen on " + HOST + ":" + port + "/" + transport, e);
+            throw new IllegalStateException("test user agent cannot listen on " + host + ":" + port + "/" + transport, e);
         }
     }
 
@@ -146,7 +149,15 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
     }
 
     public static TestUserAgent start(String transport, int port) {
-        return new TestUserAgent(transport, port);
+        return new TestUserAgent(transport, LOOPBACK, port);
+    }
+
+    /**
+     * An agent on another loopback address ({@code 127.0.0.2}, …: all of 127/8 is loopback on Linux), so that a
+     * test can act as a distinct source address (per-source limits, lockouts).
+     */
+    public static TestUserAgent onAddress(String transport, String loopbackAddress) {
+        return new TestUserAgent(transport, loopbackAddress, freePortOn(loopbackAddress));
     }
 
     /** Sends every request to {@code target} unless a send names another. */
@@ -166,7 +177,7 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
     }
 
     public String host() {
-        return HOST;
+        return host;
     }
 
     public int port() {
@@ -187,7 +198,7 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
 
     /** This agent's contact for {@code user}: {@code sip:user@127.0.0.1:port;transport=…}. */
     public String contactUri(String user) {
-        return "sip:" + user + "@" + HOST + ":" + port + ";transport=" + transport;
+        return "sip:" + user + "@" + host + ":" + port + ";transport=" + transport;
     }
 
     /** A request to build; see {@link RequestBuilder}. */
@@ -272,12 +283,14 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
         return next;
     }
 
-    /** A copy of {@code original} with the next CSeq of its Call-ID and a fresh Via branch. */
+    /** A copy of {@code original} with a fresh Via branch and a CSeq above both its own and any used on its Call-ID. */
     public Request followUp(Request original) {
         Request next = (Request) original.clone();
         try {
             CSeqHeader cseq = (CSeqHeader) next.getHeader(CSeqHeader.NAME);
-            cseq.setSeqNumber(nextCSeq(((CallIdHeader) next.getHeader(CallIdHeader.NAME)).getCallId()));
+            String callId = ((CallIdHeader) next.getHeader(CallIdHeader.NAME)).getCallId();
+            long after = cseq.getSeqNumber();
+            cseq.setSeqNumber(cseqByCallId.computeIfAbsent(callId, k -> new AtomicLong()).updateAndGet(v -> Math.max(v, after) + 1));
         } catch (InvalidArgumentException e) {
             throw new IllegalStateException(e);
         }
@@ -376,7 +389,7 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
 
     ViaHeader newVia() {
         try {
-            ViaHeader via = factories.headers().createViaHeader(HOST, port, transport, "z9hG4bK" + UUID.randomUUID());
+            ViaHeader via = factories.headers().createViaHeader(host, port, transport, "z9hG4bK" + UUID.randomUUID());
             via.setRPort();
             return via;
         } catch (ParseException | InvalidArgumentException e) {
@@ -389,7 +402,7 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
     }
 
     static String newCallId() {
-        return UUID.randomUUID() + "@" + HOST;
+        return UUID.randomUUID() + "@" + LOOPBACK;
     }
 
     static String newTag() {
@@ -422,6 +435,14 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
         }
     }
 
+    private static int freePortOn(String address) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(address))) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("no free port on " + address, e);
+        }
+    }
+
     private static Set<Thread> scannerThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> "EventScannerThread".equals(t.getName()))
@@ -430,6 +451,6 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
 
     @Override
     public String toString() {
-        return "TestUserAgent[" + HOST + ":" + port + "/" + transport + "]";
+        return "TestUserAgent[" + host + ":" + port + "/" + transport + "]";
     }
 }

@@ -1,0 +1,163 @@
+package io.siplane.registrar.register;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Service;
+
+import io.siplane.location.AddressOfRecord;
+import io.siplane.location.ContactUpdate;
+import io.siplane.location.LocationStore;
+import io.siplane.location.LocationUnavailableException;
+import io.siplane.location.RegisterResult;
+import io.siplane.location.RegisterUpdate;
+import io.siplane.registrar.RegistrarProperties;
+import io.siplane.registrar.register.RegisterOutcome.BadExtension;
+import io.siplane.registrar.register.RegisterOutcome.Challenge;
+import io.siplane.registrar.register.RegisterOutcome.IntervalTooBrief;
+import io.siplane.registrar.register.RegisterOutcome.Refused;
+import io.siplane.registrar.register.RegisterOutcome.Registered;
+import io.siplane.registrar.register.RegisterOutcome.StoreUnavailable;
+import io.siplane.sip.digest.AuthOutcome;
+import io.siplane.sip.digest.DigestAuthenticator;
+
+/**
+ * Processes a REGISTER as RFC 3261 §10.3 lists the steps; each step is a method named after it, and the first
+ * that refuses the request decides the answer. Steps 7 and 8 (Call-ID/CSeq ordering, applying the bindings) run
+ * atomically in the location store.
+ */
+@Service
+public class Registrar {
+
+    private static final Logger log = LoggerFactory.getLogger(Registrar.class);
+    /** Option tags a client may Require of us: RFC 3327 Path. */
+    static final Set<String> SUPPORTED_EXTENSIONS = Set.of("path");
+
+    private final RegistrarProperties properties;
+    private final LocationStore store;
+    private final Optional<DigestAuthenticator> authenticator;
+    private final RegisterMetrics metrics;
+
+    public Registrar(RegistrarProperties properties, LocationStore store, ObjectProvider<DigestAuthenticator> authenticator,
+            RegisterMetrics metrics) {
+        this.properties = properties;
+        this.store = store;
+        this.authenticator = Optional.ofNullable(authenticator.getIfAvailable());
+        this.metrics = metrics;
+        if (properties.authentication() && this.authenticator.isEmpty()) {
+            throw new IllegalStateException("registrar.authentication is on but no DigestAuthenticator is configured");
+        }
+    }
+
+    public RegisterOutcome process(RegisterRequest request) {
+        try {
+            return checkRequestUriDomain(request)
+                    .or(() -> checkRequire(request))
+                    .or(() -> authenticateAndAuthorize(request))
+                    .or(() -> checkAddressOfRecord(request))
+                    .orElseGet(() -> applyContacts(request));
+        } catch (LocationUnavailableException e) {
+            log.warn("location store unavailable, REGISTER for {} refused with 500: {}", request.aor(), e.getMessage());
+            return new StoreUnavailable(properties.retryAfterSeconds());
+        }
+    }
+
+    /**
+     * Step 1: we only hold bindings for our domains. We do not proxy REGISTER elsewhere, so a foreign domain gets
+     * 404 Not Found (the answer step 5 gives for an AOR not valid in the Request-URI's domain), not 403.
+     */
+    private Optional<RegisterOutcome> checkRequestUriDomain(RegisterRequest r) {
+        return properties.serves(r.requestUriHost()) ? Optional.empty() : Optional.of(new Refused(404, "Not Found"));
+    }
+
+    /** Step 2: an extension the client requires that we do not support gets 420 listing it in Unsupported. */
+    private Optional<RegisterOutcome> checkRequire(RegisterRequest r) {
+        Set<String> unsupported = new HashSet<>(r.require());
+        unsupported.removeAll(SUPPORTED_EXTENSIONS);
+        return unsupported.isEmpty() ? Optional.empty() : Optional.of(new BadExtension(unsupported));
+    }
+
+    /**
+     * Step 3 (authenticate, RFC 3261 §22 with digest) and step 4 (authorize: the authenticated user may change the
+     * bindings of the To AOR only if it is its own). The realm is the Request-URI's domain.
+     */
+    private Optional<RegisterOutcome> authenticateAndAuthorize(RegisterRequest r) {
+        if (authenticator.isEmpty()) {
+            return Optional.empty();
+        }
+        DigestAuthenticator auth = authenticator.get();
+        String realm = r.requestUriHost();
+        AuthOutcome outcome = auth.authenticate(r.method(), realm, r.client().address(), r.requestKey(), r.credentials());
+        if (outcome instanceof AuthOutcome.Authenticated user) {
+            return authorize(r, user);
+        }
+        if (outcome instanceof AuthOutcome.Challenge challenge) {
+            if (challenge.reason() != AuthOutcome.Reason.NO_CREDENTIALS) {
+                metrics.authFailure(challenge.reason().name().toLowerCase(Locale.ROOT));
+            }
+            return Optional.of(new Challenge(auth.challenges(realm, challenge.stale())));
+        }
+        metrics.authFailure("locked_out");
+        return Optional.of(new Refused(403, "Forbidden"));
+    }
+
+    private Optional<RegisterOutcome> authorize(RegisterRequest r, AuthOutcome.Authenticated user) {
+        AddressOfRecord to = r.aor();
+        boolean own = to.user().equals(user.username()) && to.host().equalsIgnoreCase(user.realm());
+        if (!own) {
+            metrics.authFailure("not_own_aor");
+            log.info("{}@{} tried to register {}: 403", user.username(), user.realm(), to);
+            return Optional.of(new Refused(403, "Forbidden"));
+        }
+        return Optional.empty();
+    }
+
+    /** Step 5: the To AOR must belong to the Request-URI's domain. */
+    private Optional<RegisterOutcome> checkAddressOfRecord(RegisterRequest r) {
+        return r.aor().host().equalsIgnoreCase(r.requestUriHost()) ? Optional.empty() : Optional.of(new Refused(404, "Not Found"));
+    }
+
+    /**
+     * Step 6: {@code *} only alone and with Expires 0 (else 400); each contact's expiry from its parameter, else the
+     * Expires header, else the default; non-zero below the minimum gets 423 with Min-Expires; above the maximum is
+     * shortened. Steps 7 and 8 happen in the store, atomically.
+     */
+    private RegisterOutcome applyContacts(RegisterRequest r) {
+        if (r.wildcard()) {
+            if (!r.contacts().isEmpty() || r.expiresHeader().orElse(-1) != 0) {
+                return new Refused(400, "Bad Request");
+            }
+            return store(r, RegisterUpdate.removeAll(r.aor(), r.callId(), r.cseq()));
+        }
+        List<ContactUpdate> updates = new ArrayList<>(r.contacts().size());
+        for (RequestedContact c : r.contacts()) {
+            int expires = c.expires().orElse(r.expiresHeader().orElse(properties.defaultExpires()));
+            if (expires > 0 && expires < properties.minExpires()) {
+                return new IntervalTooBrief(properties.minExpires());
+            }
+            updates.add(new ContactUpdate(c.uri(), Math.min(expires, properties.maxExpires()), c.q(), r.path(),
+                    Optional.of(r.client()), r.userAgent(), c.instanceId(), c.regId()));
+        }
+        return store(r, RegisterUpdate.of(r.aor(), r.callId(), r.cseq(), updates));
+    }
+
+    private RegisterOutcome store(RegisterRequest r, RegisterUpdate update) {
+        RegisterResult result = store.register(update);
+        if (result instanceof RegisterResult.StaleCSeq) {
+            // Step 7: an older CSeq for the same Call-ID changes nothing; 500 as common practice (Kamailio, OpenSIPS)
+            return new Refused(500, "Stale CSeq");
+        }
+        if (result instanceof RegisterResult.TooManyContacts) {
+            // siplane.location.contact-limit-policy=REJECT
+            return new Refused(403, "Too Many Contacts");
+        }
+        return new Registered(result.bindings(), r.supportsPath() ? r.path() : List.of());
+    }
+}
