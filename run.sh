@@ -99,6 +99,7 @@ Environment (defaults in brackets):
   DEMO_SUBSCRIBERS        subscribers provisioned with generated passwords ["alice bob"; empty: none]
   JAVA_OPTS               JVM flags of every service [$JAVA_OPTS]
   RUN_START_TIMEOUT       seconds a start-up wave may take before giving up [180]
+  RUN_STOP_TIMEOUT        seconds a service may take to stop before it is killed [30]
 EOF
 }
 
