@@ -79,6 +79,9 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
     private final TargetRouter router;
     private final Set<Thread> scannerThreads;
     private final Map<ClientTransaction, CompletableFuture<Response>> pending = new ConcurrentHashMap<>();
+    private final Map<String, ClientTransaction> sentByBranch = new ConcurrentHashMap<>();
+    private final Map<String, java.util.List<Response>> responsesByBranch = new ConcurrentHashMap<>();
+    private final Map<String, ReceivedRequest> invitesByBranch = new ConcurrentHashMap<>();
     private final BlockingQueue<Response> strayResponses = new LinkedBlockingQueue<>();
     private final BlockingQueue<ReceivedRequest> received = new LinkedBlockingQueue<>();
     private final Map<String, AtomicLong> cseqByCallId = new ConcurrentHashMap<>();
@@ -239,6 +242,9 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
             ClientTransaction ct = target == null ? provider.getNewClientTransaction(request)
                     : TargetRouter.with(target, () -> provider.getNewClientTransaction(request));
             pending.put(ct, future);
+            String branch = ct.getBranchId();
+            sentByBranch.put(branch, ct);
+            responsesByBranch.put(branch, new java.util.concurrent.CopyOnWriteArrayList<>());
             ct.sendRequest();
         } catch (SipException e) {
             future.completeExceptionally(e);
@@ -299,6 +305,82 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
         return next;
     }
 
+    /** Every response received so far for a request sent through {@link #sendAsync}: provisional and final, in order. */
+    public java.util.List<Response> responsesTo(Request sent) {
+        java.util.List<Response> all = responsesByBranch.get(branchOf(sent));
+        return all == null ? java.util.List.of() : java.util.List.copyOf(all);
+    }
+
+    /**
+     * Cancels an INVITE sent through {@link #sendAsync} (RFC 3261 §9.1: same branch, sent where the INVITE went);
+     * the future is the CANCEL's own final response, the INVITE's future gets the 487.
+     */
+    public CompletableFuture<Response> cancel(Request invite) {
+        ClientTransaction inviteTx = sentByBranch.get(branchOf(invite));
+        if (inviteTx == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("that INVITE was not sent by this agent"));
+        }
+        CompletableFuture<Response> future = new CompletableFuture<>();
+        try {
+            ClientTransaction cancelTx = provider.getNewClientTransaction(inviteTx.createCancel());
+            pending.put(cancelTx, future);
+            cancelTx.sendRequest();
+        } catch (SipException e) {
+            future.completeExceptionally(e);
+        }
+        return future;
+    }
+
+    /**
+     * The ACK for a 2xx to an INVITE (RFC 3261 §13.2.2.4: a new transaction, end to end): Request-URI = the 2xx's
+     * Contact, To with its tag, same Call-ID and CSeq number, Route from its Record-Route in reverse order.
+     */
+    public Request ackFor(Request invite, Response ok) {
+        try {
+            javax.sip.header.ContactHeader contact = (javax.sip.header.ContactHeader) ok.getHeader(javax.sip.header.ContactHeader.NAME);
+            javax.sip.address.URI target = contact != null ? contact.getAddress().getURI() : invite.getRequestURI();
+            CSeqHeader cseq = factories.headers().createCSeqHeader(((CSeqHeader) invite.getHeader(CSeqHeader.NAME)).getSeqNumber(), Request.ACK);
+            Request ack = factories.messages().createRequest(target, Request.ACK,
+                    (CallIdHeader) invite.getHeader(CallIdHeader.NAME), cseq,
+                    (javax.sip.header.FromHeader) invite.getHeader(javax.sip.header.FromHeader.NAME),
+                    (javax.sip.header.ToHeader) ok.getHeader(javax.sip.header.ToHeader.NAME),
+                    java.util.List.of(newVia()), factories.headers().createMaxForwardsHeader(70));
+            java.util.List<javax.sip.header.RecordRouteHeader> recordRoutes = new java.util.ArrayList<>();
+            ok.getHeaders(javax.sip.header.RecordRouteHeader.NAME).forEachRemaining(h -> recordRoutes.add((javax.sip.header.RecordRouteHeader) h));
+            java.util.Collections.reverse(recordRoutes);
+            for (javax.sip.header.RecordRouteHeader rr : recordRoutes) {
+                ack.addHeader(factories.headers().createRouteHeader(rr.getAddress()));
+            }
+            return ack;
+        } catch (ParseException | InvalidArgumentException e) {
+            throw new IllegalArgumentException("cannot build the ACK: " + e.getMessage(), e);
+        }
+    }
+
+    /** Sends the ACK for a 2xx where RFC 3261 says: the first Route if any, else the 2xx's Contact. */
+    public void ack(Request invite, Response ok) {
+        Request ack = ackFor(invite, ok);
+        javax.sip.header.RouteHeader route = (javax.sip.header.RouteHeader) ack.getHeader(javax.sip.header.RouteHeader.NAME);
+        javax.sip.address.SipURI next = (javax.sip.address.SipURI) (route != null ? route.getAddress().getURI() : ack.getRequestURI());
+        sendStateless(ack, new SipTarget(next.getHost(), next.getPort() > 0 ? next.getPort() : 5060));
+    }
+
+    /** Sends without a transaction to {@code target}, whatever the default target. */
+    public void sendStateless(Request request, SipTarget target) {
+        try {
+            TargetRouter.with(target, () -> {
+                provider.sendRequest(request);
+                return null;
+            });
+        } catch (SipException e) {
+            throw new IllegalStateException("cannot send " + request.getMethod() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String branchOf(Request request) {
+        return ((ViaHeader) request.getHeader(ViaHeader.NAME)).getBranch();
+    }
+
     /** Sends without a transaction (no retransmission); sending the same object again is a retransmission. */
     public void sendStateless(Request request) {
         try {
@@ -325,7 +407,21 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
 
     @Override
     public void processRequest(RequestEvent event) {
-        ReceivedRequest r = new ReceivedRequest(event, factories.messages());
+        ReceivedRequest r = new ReceivedRequest(event, factories, contactUri(defaultUser));
+        String branch = ((ViaHeader) event.getRequest().getHeader(ViaHeader.NAME)).getBranch();
+        if (Request.INVITE.equals(r.method()) && branch != null) {
+            invitesByBranch.put(branch, r);
+        }
+        if (Request.CANCEL.equals(r.method())) {
+            // RFC 3261 §9.2: 200 to the CANCEL, then 487 to the INVITE it matches (same branch) if still unanswered
+            r.respond(Response.OK);
+            ReceivedRequest invite = branch == null ? null : invitesByBranch.get(branch);
+            if (invite != null && !invite.finalResponseSent()) {
+                invite.respond(Response.REQUEST_TERMINATED);
+            }
+            received.add(r);
+            return;
+        }
         Function<Request, Integer> answer = autoAnswer;
         if (answer != null && !Request.ACK.equals(r.method())) {
             r.respond(answer.apply(event.getRequest()));
@@ -341,6 +437,10 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
         if (ct == null) {
             strayResponses.add(response);
             return;
+        }
+        java.util.List<Response> all = responsesByBranch.get(ct.getBranchId());
+        if (all != null) {
+            all.add(response);
         }
         if (response.getStatusCode() >= 200) {
             CompletableFuture<Response> f = pending.remove(ct);

@@ -1,0 +1,80 @@
+package io.siplane.testsupport.sip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import javax.sip.header.ContactHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+import org.junit.jupiter.api.Test;
+
+/** Two test user agents talking to each other directly: the flows the proxy and gateway tests build on. */
+class TestUserAgentTest {
+
+    @Test
+    void messageIsAutoAnsweredOverTcp() {
+        try (TestUserAgent caller = TestUserAgent.tcp(); TestUserAgent callee = TestUserAgent.tcp()) {
+            callee.answerRequestsWith(r -> 202);
+
+            Response response = caller.sendingTo(callee.port()).request(Request.MESSAGE, callee.contactUri("bob"))
+                    .body("text/plain", "hello").send();
+
+            assertThat(response.getStatusCode()).isEqualTo(202);
+        }
+    }
+
+    @Test
+    void inviteIsRungAnsweredAndAcknowledgedPeerToPeer() throws Exception {
+        try (TestUserAgent caller = TestUserAgent.udp(); TestUserAgent callee = TestUserAgent.udp()) {
+            Request invite = caller.request(Request.INVITE, callee.contactUri("bob"))
+                    .ownContact("alice", "").body("application/sdp", "v=0\r\n").build();
+            CompletableFuture<Response> answer = caller.sendAsync(invite, SipTarget.loopback(callee.port()));
+
+            ReceivedRequest ringing = callee.awaitRequest(Duration.ofSeconds(5));
+            ringing.respond(180);
+            ringing.respond(200);
+            Response ok = answer.get(10, TimeUnit.SECONDS);
+            caller.ack(invite, ok);
+
+            assertThat(ok.getStatusCode()).isEqualTo(200);
+            assertThat(((ContactHeader) ok.getHeader(ContactHeader.NAME)).getAddress().getURI().toString())
+                    .isEqualTo(callee.contactUri("test"));
+            assertThat(caller.responsesTo(invite)).extracting(Response::getStatusCode).contains(180, 200);
+            assertThat(callee.awaitRequest(Duration.ofSeconds(5)).method()).isEqualTo(Request.ACK);
+        }
+    }
+
+    @Test
+    void cancelledInviteGets487AndTheCancelGets200() throws Exception {
+        try (TestUserAgent caller = TestUserAgent.udp(); TestUserAgent callee = TestUserAgent.udp()) {
+            caller.sendingTo(callee.port());
+            Request invite = caller.request(Request.INVITE, callee.contactUri("bob")).ownContact("alice", "").build();
+            CompletableFuture<Response> answer = caller.sendAsync(invite);
+            callee.awaitRequest(Duration.ofSeconds(5)).respond(180);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .until(() -> !caller.responsesTo(invite).isEmpty());
+
+            Response cancelled = caller.cancel(invite).get(10, TimeUnit.SECONDS);
+
+            assertThat(cancelled.getStatusCode()).isEqualTo(200);
+            assertThat(answer.get(10, TimeUnit.SECONDS).getStatusCode()).isEqualTo(487);
+            assertThat(callee.awaitRequest(Duration.ofSeconds(5)).method()).isEqualTo(Request.CANCEL);
+        }
+    }
+
+    @Test
+    void agentOnAnotherLoopbackAddressSendsFromIt() {
+        try (TestUserAgent other = TestUserAgent.onAddress("udp", "127.0.0.9"); TestUserAgent callee = TestUserAgent.udp()) {
+            other.sendingTo(callee.port()).request(Request.OPTIONS, callee.contactUri("bob")).sendAsync();
+
+            ReceivedRequest options = callee.awaitRequest(Duration.ofSeconds(5));
+            options.respond(200);
+
+            assertThat(options.request().getHeader("Via").toString()).contains("127.0.0.9");
+        }
+    }
+}
