@@ -187,9 +187,9 @@ http() { # METHOD PORT PATH [JSON_BODY] [auth]
     [ "$HTTP_STATUS" != 000 ]
 }
 
-redis_ping() { # port
+redis_ping() { # port [host]: true on PONG
     local fd line
-    { exec {fd}<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || return 1
+    { exec {fd}<>"/dev/tcp/${2:-127.0.0.1}/$1"; } 2>/dev/null || return 1
     printf 'PING\r\n' >&"$fd"
     IFS= read -r -t 2 line <&"$fd"
     exec {fd}>&-
@@ -302,6 +302,7 @@ prepare_settings() {
     case "$PLATFORM_API_TOKEN" in *[[:space:]]*) die "PLATFORM_API_TOKEN must not contain spaces" ;; esac
     [ ${#PLATFORM_API_TOKEN} -ge 16 ] || die "PLATFORM_API_TOKEN must be at least 16 characters long (unset it to get a generated one)"
     SIP_NONCE_SECRET=${SIP_NONCE_SECRET:-$(random_hex 32)}
+    [ ${#SIP_NONCE_SECRET} -ge 16 ] || die "SIP_NONCE_SECRET must be at least 16 characters long (unset it to get a generated one)"
 
     if [ -z "${SIP_ADVERTISED_ADDRESS:-}" ]; then
         is_wildcard "$SIP_BIND_ADDRESS" && die "SIP_BIND_ADDRESS=$SIP_BIND_ADDRESS needs SIP_ADVERTISED_ADDRESS: the address phones and the other services reach this machine at (e.g. its LAN IP)"
@@ -318,6 +319,7 @@ prepare_settings() {
 
     build_plan
     [ ${#PLAN[@]} -gt 0 ] || die "no service module found in $ROOT"
+    check_external_redis
     local entry location_port='' proxies=() registrars=()
     for entry in "${PLAN[@]}"; do
         IFS='|' read -r name module http sip wave <<<"$entry"
@@ -330,6 +332,24 @@ prepare_settings() {
     LOCATION_URL="http://$LOCAL_HTTP_HOST:${location_port:-$((8081 + PORT_OFFSET))}"
     PROXY_TARGETS=$(IFS=,; printf '%s' "${proxies[*]}")
     REGISTRAR_TARGETS=$(IFS=,; printf '%s' "${registrars[*]}")
+}
+
+# A plain redis://host:port that does not answer at all fails here, not as stack traces of every service.
+# (TLS, passwords, Sentinel and Cluster are left to the services.)
+check_external_redis() {
+    [ "$REDIS_EMBEDDED" = no ] || return 0
+    local rest host port fd
+    case "$REDIS_URL" in redis://*) rest=${REDIS_URL#redis://} ;; *) return 0 ;; esac
+    rest=${rest##*@}
+    rest=${rest%%/*}
+    host=${rest%:*}
+    port=6379
+    [ "$host" != "$rest" ] && port=${rest##*:}
+    case "$host" in *[!A-Za-z0-9.-]* | '') return 0 ;; esac
+    if ! { exec {fd}<>"/dev/tcp/$host/$port"; } 2>/dev/null; then
+        die "REDIS_URL: nothing answers on $host:$port (unset REDIS_URL to use the embedded Redis)"
+    fi
+    exec {fd}>&-
 }
 
 check_ports() {
@@ -387,6 +407,16 @@ launch_redis() {
     printf '%s\n' redis >>"$RUN_DIR/started"
 }
 
+log_excerpt() { # name: why it failed, without pages of stack frames
+    local log="$LOG_DIR/$1.log"
+    printf '      (the end of .run/logs/%s.log)\n' "$1"
+    if grep -q 'APPLICATION FAILED TO START' "$log" 2>/dev/null; then
+        sed -n '/APPLICATION FAILED TO START/,$p' "$log" | grep -v '^[[:space:]]*$' | head -n 25
+    else
+        grep -Ev '^[[:space:]]+(at |\.\.\. [0-9]+ more)' "$log" 2>/dev/null | tail -n 25
+    fi | sed 's/^/      /'
+}
+
 is_healthy() { # name
     if [ "$1" = redis ]; then
         redis_ping "$REDIS_PORT"
@@ -407,8 +437,8 @@ await_healthy() { # names...
         still=()
         for name in "${waiting[@]}"; do
             if ! pid=$(pid_of "$name"); then
-                printf '  %s✘%s %s exited during start-up; the end of .run/logs/%s.log:\n' "$RED" "$RESET" "$name" "$name" >&2
-                tail -n 25 "$LOG_DIR/$name.log" | sed 's/^/      /' >&2
+                printf '  %s✘%s %s exited during start-up:\n' "$RED" "$RESET" "$name" >&2
+                log_excerpt "$name" >&2
                 return 1
             fi
             if is_healthy "$name"; then
@@ -421,8 +451,8 @@ await_healthy() { # names...
         [ ${#waiting[@]} -eq 0 ] && break
         if [ "$(now)" -ge $((started + RUN_START_TIMEOUT)) ]; then
             for name in "${waiting[@]}"; do
-                printf '  %s✘%s %s is not healthy after %s s; the end of .run/logs/%s.log:\n' "$RED" "$RESET" "$name" "$RUN_START_TIMEOUT" "$name" >&2
-                tail -n 25 "$LOG_DIR/$name.log" | sed 's/^/      /' >&2
+                printf '  %s✘%s %s is not healthy after %s s:\n' "$RED" "$RESET" "$name" "$RUN_START_TIMEOUT" >&2
+                log_excerpt "$name" >&2
             done
             return 1
         fi
@@ -609,8 +639,8 @@ cmd_foreground() {
     while true; do
         for name in $(started_names); do
             if ! pid_of "$name" >/dev/null; then
-                printf '%s%s exited; the end of .run/logs/%s.log:%s\n' "$RED" "$name" "$name" "$RESET" >&2
-                tail -n 15 "$LOG_DIR/$name.log" | sed 's/^/    /' >&2
+                printf '%s%s exited unexpectedly:%s\n' "$RED" "$name" "$RESET" >&2
+                log_excerpt "$name" >&2
                 step "Stopping the rest"
                 stop_all
                 rm -f "$PID_DIR/run.sh.pid"
