@@ -608,7 +608,7 @@ start_platform() { # mode
     if [ "$REDIS_EMBEDDED" = yes ]; then
         step "Starting embedded Redis on 127.0.0.1:$REDIS_PORT"
         launch_redis
-        await_healthy redis || { stop_all; die "the embedded Redis did not start"; }
+        await_healthy redis || { stop_all; die "the embedded Redis did not start (it needs libssl3: apt-get install libssl3)"; }
     fi
     local wave entry name module http sip w names
     for wave in 1 2; do

@@ -59,6 +59,9 @@ def check_dockerfiles(c, repo):
         c.check(all(":" in f and not f.endswith(":latest") for f in froms), f"base images pinned by tag: {froms}")
         c.check(re.search(rf"-pl {re.escape(name)} -am", text) is not None, "builds its module with -pl … -am")
         c.check("extract --layers" in text, "extracts the Spring Boot layers")
+        classifier = re.search(r"<classifier>(\w+)</classifier>", (repo / "pom.xml").read_text())
+        if classifier:  # the executable jar is the classified one; the plain jar is not runnable
+            c.check(f"-{classifier[1]}.jar extract" in text, f"extracts the executable -{classifier[1]}.jar")
         user = re.findall(r"^USER\s+(\S+)", text, re.M)
         c.check(bool(user) and not user[-1].startswith(("root", "0")), f"runs as a non-root user: {user}")
         c.check(re.search(r"^HEALTHCHECK .*CMD", text, re.M) is not None, "has a HEALTHCHECK")

@@ -2,7 +2,7 @@
 # Docker HEALTHCHECK of every Siplane service image, with neither curl nor wget in the image:
 # healthy when the actuator readiness group answers 200 on SERVER_PORT.
 port=${SERVER_PORT:-8080}
-exec 3<>"/dev/tcp/127.0.0.1/$port" || exit 1
+{ exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || exit 1
 printf 'GET /actuator/health/readiness HTTP/1.0\r\nHost: localhost\r\nConnection: close\r\n\r\n' >&3
 IFS= read -r -t 3 status <&3 || exit 1
 case "$status" in
