@@ -257,7 +257,7 @@ stale() { # module -> true when its jar is missing or older than a source it is 
 }
 build() {
     local modules=() entry module list
-    [ -z "${REDIS_URL:-}" ] && modules+=(dev-redis)
+    [ "$REDIS_EMBEDDED" = yes ] && modules+=(dev-redis)
     for entry in "${PLAN[@]}"; do
         module=$(cut -d'|' -f2 <<<"$entry")
         case " ${modules[*]} " in *" $module "*) ;; *) modules+=("$module") ;; esac
