@@ -1,0 +1,31 @@
+package io.siplane.gateway.http;
+
+import java.net.URI;
+import java.time.Duration;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The HTTP edge (prefix {@code gateway.http}): {@code /api/v1/**} is proxied to location-service.
+ *
+ * @param locationUrl    location-service base URL ({@code LOCATION_URL})
+ * @param apiToken       bearer token required here and passed on ({@code PLATFORM_API_TOKEN})
+ * @param connectTimeout how long to wait for a connection to location-service before answering 503
+ * @param readTimeout    how long to wait for its answer before answering 503
+ * @param retryAfter     Retry-After of those 503s
+ */
+@Validated
+@ConfigurationProperties("gateway.http")
+public record HttpEdgeProperties(
+        @NotNull URI locationUrl,
+        @NotBlank(message = "PLATFORM_API_TOKEN (gateway.http.api-token) must be set: the REST API accepts no anonymous requests")
+        String apiToken,
+        @DefaultValue("500ms") @NotNull Duration connectTimeout,
+        @DefaultValue("5s") @NotNull Duration readTimeout,
+        @DefaultValue("1s") @NotNull Duration retryAfter) {
+}

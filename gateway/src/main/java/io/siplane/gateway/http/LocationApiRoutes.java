@@ -1,0 +1,59 @@
+package io.siplane.gateway.http;
+
+import static org.springframework.cloud.gateway.server.mvc.filter.BeforeFilterFunctions.uri;
+import static org.springframework.cloud.gateway.server.mvc.handler.GatewayRouterFunctions.route;
+import static org.springframework.cloud.gateway.server.mvc.handler.HandlerFunctions.http;
+
+import java.net.http.HttpClient;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.servlet.function.RequestPredicates;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.ServerRequest;
+import org.springframework.web.servlet.function.ServerResponse;
+
+/**
+ * {@code /api/v1/**} → location-service through Spring Cloud Gateway (server-webmvc): token required here, passed
+ * on; location-service unreachable or silent → 503 problem+json within the connect/read timeouts.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(HttpEdgeProperties.class)
+class LocationApiRoutes {
+
+    private static final Logger log = LoggerFactory.getLogger(LocationApiRoutes.class);
+
+    @Bean
+    RouterFunction<ServerResponse> locationApi(HttpEdgeProperties properties) {
+        return route("location-api")
+                .route(RequestPredicates.path("/api/v1/**"), http())
+                .before(uri(properties.locationUrl()))
+                .filter(new BearerTokenFilter(properties.apiToken()))
+                .onError(ResourceAccessException.class::isInstance, (error, request) -> unavailable(properties, error, request))
+                .build();
+    }
+
+    /** The client the gateway proxies with: short timeouts so that a dead location-service is a fast 503. */
+    @Bean
+    ClientHttpRequestFactory gatewayHttpRequestFactory(HttpEdgeProperties properties) {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(properties.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(client);
+        factory.setReadTimeout(properties.readTimeout());
+        return factory;
+    }
+
+    private static ServerResponse unavailable(HttpEdgeProperties properties, Throwable error, ServerRequest request) {
+        log.warn("location-service at {} unavailable: {}", properties.locationUrl(), error.getMessage());
+        return Problems.response(HttpStatus.SERVICE_UNAVAILABLE, "Service Unavailable", "the location service is unavailable",
+                request.path(), b -> b.header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, properties.retryAfter().toSeconds()))));
+    }
+}

@@ -1,0 +1,61 @@
+package io.siplane.gateway.sip;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.Request;
+
+import io.siplane.sip.message.SipHeaders;
+
+/**
+ * Via branches of the gateway. Forwarded requests get a branch computed from the request (RFC 3261 §16.11): a
+ * retransmission gets the same one, and so do the CANCEL and the ACK of a non-2xx, which carry the INVITE's client
+ * branch, so the stateful proxy matches them to its INVITE transaction.
+ */
+final class Branches {
+
+    static final String MAGIC = "z9hG4bK";
+    static final String FORWARD_PREFIX = MAGIC + "gw";
+    static final String PROBE_PREFIX = MAGIC + "gwprobe";
+
+    private Branches() {
+    }
+
+    static String forForwarding(Request request) {
+        ViaHeader top = (ViaHeader) request.getHeader(ViaHeader.NAME);
+        String branch = top == null || top.getBranch() == null ? "" : top.getBranch();
+        String key;
+        if (branch.startsWith(MAGIC)) {
+            // RFC 3261 branches are unique per transaction: they alone identify it (and its CANCEL and non-2xx ACK)
+            key = branch + '\n' + top.getHost() + ':' + top.getPort();
+        } else {
+            // RFC 2543 clients: what identifies the transaction (§16.11), minus the To-tag (the non-2xx ACK has one)
+            CSeqHeader cseq = (CSeqHeader) request.getHeader(CSeqHeader.NAME);
+            key = SipHeaders.callId(request) + '\n' + SipHeaders.fromTag(request) + '\n'
+                    + (cseq == null ? "" : cseq.getSeqNumber()) + '\n' + request.getRequestURI() + '\n'
+                    + (top == null ? "" : top.getHost() + ':' + top.getPort() + ';' + branch);
+        }
+        return FORWARD_PREFIX + sha256Hex(key, 12);
+    }
+
+    static boolean isOurs(String branch) {
+        return branch != null && branch.startsWith(FORWARD_PREFIX);
+    }
+
+    static boolean isProbe(String branch) {
+        return branch != null && branch.startsWith(PROBE_PREFIX);
+    }
+
+    private static String sha256Hex(String text, int bytes) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
