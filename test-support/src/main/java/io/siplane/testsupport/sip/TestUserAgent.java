@@ -163,6 +163,14 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
         return new TestUserAgent(transport, loopbackAddress, freePortOn(loopbackAddress));
     }
 
+    /**
+     * An agent on {@code loopbackAddress}:{@code port}: several agents on different loopback addresses can share one
+     * port, as replicas behind one DNS name do (each A record one replica, one port for all).
+     */
+    public static TestUserAgent onAddress(String transport, String loopbackAddress, int port) {
+        return new TestUserAgent(transport, loopbackAddress, port);
+    }
+
     /** Sends every request to {@code target} unless a send names another. */
     public TestUserAgent sendingTo(SipTarget target) {
         router.setDefaultTarget(target);
