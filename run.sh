@@ -21,15 +21,17 @@ AUTH_HEADER_FILE="$RUN_DIR/auth-header"
 
 # ---------------------------------------------------------------------------------------------------------
 # The service table. A service is started only when its module is in this checkout (its folder has a
-# pom.xml and the parent pom lists it), so services join ./run.sh as their modules land.
-#   name               module             HTTP  SIP    wave (a wave starts once the previous one is healthy)
+# pom.xml and the parent pom lists it) and so are the modules it needs to become ready, so services join
+# ./run.sh as their modules land.
+#   name               module             HTTP  SIP    wave  needs
+#   (a wave starts once the previous one is healthy)
 # ---------------------------------------------------------------------------------------------------------
 SERVICE_TABLE="
-location-service     location-service    8081  -      1
-registrar-service    registrar-service   8082  5070   1
-proxy-service        proxy-service       8083  5080   1
-redirect-service     redirect-service    8084  5090   1
-gateway              gateway             8080  5060   2
+location-service     location-service    8081  -      1     -
+registrar-service    registrar-service   8082  5070   1     -
+proxy-service        proxy-service       8083  5080   1     -
+redirect-service     redirect-service    8084  5090   1     -
+gateway              gateway             8080  5060   2     proxy-service,registrar-service,location-service
 "
 # proxy-service runs PROXY_REPLICAS times: replica i listens on SIP 5080+(i-1) and HTTP 8083+100*(i-1).
 
@@ -37,7 +39,8 @@ gateway              gateway             8080  5060   2
 # SIP_BIND_ADDRESS, SIP_ADVERTISED_ADDRESS, LOCATION_URL); $1 is the module.
 service_env() {
     case "$1" in
-        gateway) printf '%s\n' "PROXY_TARGETS=$PROXY_TARGETS" "REGISTRAR_TARGETS=$REGISTRAR_TARGETS" ;;
+        gateway) printf '%s\n' "PROXY_TARGETS=$PROXY_TARGETS" "REGISTRAR_TARGETS=$REGISTRAR_TARGETS" \
+            "GATEWAY_INTERNAL_ADDRESS=$SIP_ADVERTISED_ADDRESS" ;;
         # REGISTERs relayed by the gateway carry the phone's address in the next Via: trust that only from it
         registrar-service) plan_entry gateway >/dev/null && printf '%s\n' "REGISTRAR_TRUSTED_EDGES=$SIP_ADVERTISED_ADDRESS" ;;
     esac
@@ -201,15 +204,19 @@ redis_ping() { # port [host]: true on PONG
 # ---------------------------------------------------------------------------------------------------------
 module_listed() { grep -q "<module>$1</module>" "$ROOT/pom.xml"; }
 module_present() { [ -f "$ROOT/$1/pom.xml" ] && module_listed "$1"; }
+needs_present() { # comma list of modules or -
+    local need
+    for need in ${1//,/ }; do [ "$need" = - ] || module_present "$need" || return 1; done
+}
 sip_port_of() { local v; v=$(cut -d'|' -f4 <<<"$1"); printf '%s' "$v"; }
 
 # PLAN: one line per process: name|module|http|sip|wave
 build_plan() {
     PLAN=()
-    local name module http sip wave i
-    while read -r name module http sip wave; do
+    local name module http sip wave needs i
+    while read -r name module http sip wave needs; do
         [ -n "$name" ] || continue
-        module_present "$module" || continue
+        module_present "$module" && needs_present "$needs" || continue
         if [ "$name" = proxy-service ]; then
             for ((i = 1; i <= PROXY_REPLICAS; i++)); do
                 PLAN+=("proxy-service-$i|$module|$((http + 100 * (i - 1) + PORT_OFFSET))|$((sip + i - 1 + PORT_OFFSET))|$wave")
@@ -221,9 +228,16 @@ build_plan() {
     done <<<"$SERVICE_TABLE"
 }
 missing_services() {
-    local name module rest
-    while read -r name module rest; do
-        [ -n "$name" ] && ! module_present "$module" && printf '%s ' "$name"
+    local name module http sip wave needs
+    while read -r name module http sip wave needs; do
+        [ -n "$name" ] || continue
+        if ! module_present "$module"; then
+            printf '%s ' "$name"
+        elif ! needs_present "$needs"; then
+            local need absent=()
+            for need in ${needs//,/ }; do module_present "$need" || absent+=("$need"); done
+            printf '%s (waits for %s) ' "$name" "${absent[*]}"
+        fi
     done <<<"$SERVICE_TABLE"
 }
 plan_entry() { # name -> plan line
