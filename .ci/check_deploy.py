@@ -156,8 +156,11 @@ def check_compose(c, path, repo):
     c.check(genv.get("PROXY_TARGETS") == "proxy-service:5080", f"PROXY_TARGETS is the proxy DNS name: {genv.get('PROXY_TARGETS')}")
     c.check(genv.get("REGISTRAR_TARGETS") == "registrar-service:5070", f"REGISTRAR_TARGETS: {genv.get('REGISTRAR_TARGETS')}")
     c.check(genv.get("LOCATION_URL") == "http://location-service:8081", f"LOCATION_URL: {genv.get('LOCATION_URL')}")
+    c.check("GATEWAY_FLOW_TOKEN_SECRET" in genv, "gateway flow-token secret configurable")
     gw_ip = ((gw.get("networks") or {}).get("siplane") or {}).get("ipv4_address")
     renv = env_of(services.get("registrar-service", {}))
+    c.check(gw_ip is not None and genv.get("GATEWAY_INTERNAL_ADDRESS") == gw_ip,
+            f"the gateway's internal address is its fixed address: {genv.get('GATEWAY_INTERNAL_ADDRESS')} vs {gw_ip}")
     c.check(gw_ip is not None and renv.get("REGISTRAR_TRUSTED_EDGES") == gw_ip,
             f"the registrar trusts the gateway's fixed address: {renv.get('REGISTRAR_TRUSTED_EDGES')} vs {gw_ip}")
     for dep in ("location-service", "registrar-service", "proxy-service"):
@@ -278,6 +281,12 @@ def check_helm_common(c, r, label):
         c.check(env.get("REGISTRAR_TARGETS", {}).get("value") ==
                 f"{registrar_svc['metadata']['name']}.{ns}.svc.cluster.local:5070",
                 f"gateway REGISTRAR_TARGETS is the registrar headless Service: {env.get('REGISTRAR_TARGETS')}")
+        c.check(env.get("GATEWAY_INTERNAL_ADDRESS", {}).get("valueFrom", {}).get("fieldRef", {}).get("fieldPath")
+                == "status.podIP", "gateway internal address is the pod IP")
+        flow = env.get("GATEWAY_FLOW_TOKEN_SECRET", {}).get("valueFrom", {}).get("secretKeyRef", {})
+        secret = next((s for s in r.of_kind("Secret") if s["metadata"]["name"] == flow.get("name")), None)
+        c.check(secret is not None and len(base64.b64decode(secret["data"].get(flow.get("key"), ""))) >= 16,
+                "gateway flow-token secret from the Secret, shared by all gateway replicas")
     loc_svc = r.named("Service", "-location")
     if c.check(loc_svc is not None, "location Service exists"):
         c.check(config.get("LOCATION_URL") == f"http://{loc_svc['metadata']['name']}.default.svc.cluster.local:8081",
