@@ -285,12 +285,19 @@ build() {
     list=$(IFS=,; printf '%s' "${todo[*]}")
     step "Building ${todo[*]} (log: .run/logs/build.log)"
     local started; started=$(now)
+    local failed=no
     if ! (cd "$ROOT" && ./mvnw -q -o -B package -DskipTests -pl "$list" -am) >"$LOG_DIR/build.log" 2>&1; then
-        say "  offline build failed (dependencies not downloaded yet?); retrying online"
-        if ! (cd "$ROOT" && ./mvnw -q -B package -DskipTests -pl "$list" -am) >>"$LOG_DIR/build.log" 2>&1; then
-            tail -n 30 "$LOG_DIR/build.log" >&2
-            die "the build failed; the whole log is in .run/logs/build.log"
+        if grep -qE 'offline mode|has not been downloaded|Could not (resolve|transfer|find artifact)|Cannot access' "$LOG_DIR/build.log"; then
+            say "  some dependencies are not downloaded yet: building online"
+            (cd "$ROOT" && ./mvnw -q -B package -DskipTests -pl "$list" -am) >"$LOG_DIR/build.log" 2>&1 || failed=yes
+        else
+            failed=yes
         fi
+    fi
+    if [ "$failed" = yes ]; then
+        grep -E '^\[ERROR\] [^ ]' "$LOG_DIR/build.log" | grep -vE 'To see the full|Re-run Maven|For more information|\[Help 1\]|resume the build|mvn <args>' \
+            | awk '!seen[$0]++' | head -n 15 >&2
+        die "the build failed; the whole log is in .run/logs/build.log"
     fi
     ok "built in $(($(now) - started)) s"
 }
