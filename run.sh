@@ -597,7 +597,10 @@ acquire_lock() {
     mkdir -p "$LOG_DIR" "$PID_DIR"
     if have flock; then
         exec {LOCK_FD}>"$RUN_DIR/lock"
-        flock -n "$LOCK_FD" || die "another ./run.sh is starting or running Siplane in this checkout (see ./run.sh status)"
+        if ! flock -n "$LOCK_FD"; then
+            refuse_if_running
+            die "another ./run.sh is starting Siplane in this checkout (see ./run.sh status)"
+        fi
     else
         LOCK_FD=9
         exec 9>/dev/null
