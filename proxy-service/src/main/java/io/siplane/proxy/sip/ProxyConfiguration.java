@@ -1,0 +1,134 @@
+package io.siplane.proxy.sip;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.siplane.location.BindingLookup;
+import io.siplane.location.LocationStore;
+import io.siplane.proxy.ProxyProperties;
+import io.siplane.proxy.auth.ProxyAuthenticator;
+import io.siplane.proxy.auth.StoreHa1Source;
+import io.siplane.proxy.fork.Forker;
+import io.siplane.proxy.loop.BranchIds;
+import io.siplane.proxy.loop.LoopDetector;
+import io.siplane.proxy.metrics.ProxyMetrics;
+import io.siplane.proxy.relay.Endpoint;
+import io.siplane.proxy.relay.ProxyRouter;
+import io.siplane.proxy.relay.RequestForwarder;
+import io.siplane.proxy.relay.RoutePreprocessor;
+import io.siplane.proxy.relay.StatelessRelay;
+import io.siplane.proxy.routing.LocalDomains;
+import io.siplane.proxy.routing.TargetResolver;
+import io.siplane.proxy.validate.RequestValidator;
+import io.siplane.sip.SipEndpoint;
+import io.siplane.sip.SipProperties;
+import io.siplane.sip.digest.DigestAuthenticator;
+import io.siplane.sip.digest.Ha1Source;
+
+/** The proxy's pipeline steps, wired explicitly in the order a request meets them. */
+@Configuration(proxyBeanMethods = false)
+public class ProxyConfiguration {
+
+    static final String ROUTER_PATH = "javax.sip.ROUTER_PATH";
+
+    @Bean
+    LocalDomains localDomains(ProxyProperties proxy, SipProperties sip) {
+        Set<String> hosts = new HashSet<>();
+        hosts.add(sip.advertisedHost());
+        if (!isWildcard(sip.bindAddress())) {
+            hosts.add(sip.bindAddress());
+        }
+        return new LocalDomains(proxy.domains(), hosts, new HashSet<>(List.of(sip.port(), sip.effectiveAdvertisedPort())),
+                proxy.aliases());
+    }
+
+    @Bean
+    RequestValidator requestValidator(SipProperties sip, ProxyProperties proxy) {
+        return new RequestValidator(new LoopDetector(sip.advertisedHost(), sip.effectiveAdvertisedPort()),
+                Set.copyOf(proxy.supportedExtensions()));
+    }
+
+    @Bean
+    RoutePreprocessor routePreprocessor(LocalDomains domains) {
+        return new RoutePreprocessor(domains);
+    }
+
+    @Bean
+    Endpoint endpoint(ObjectProvider<SipEndpoint> endpoint) {
+        return new Endpoint(endpoint::getObject);
+    }
+
+    @Bean
+    RequestForwarder requestForwarder(Endpoint endpoint, SipProperties sip) {
+        // the forwarder decides each next hop; the stack must ask our router for it (see application.yml)
+        String router = sip.stackProperties().get(ROUTER_PATH);
+        if (!ProxyRouter.class.getName().equals(router)) {
+            throw new IllegalStateException("sip.stack-properties[" + ROUTER_PATH + "] must be " + ProxyRouter.class.getName()
+                    + " for the proxy (found " + router + ")");
+        }
+        return new RequestForwarder(endpoint);
+    }
+
+    @Bean
+    StatelessRelay statelessRelay(RequestForwarder forwarder, Endpoint endpoint) {
+        return new StatelessRelay(forwarder, endpoint);
+    }
+
+    @Bean
+    TargetResolver targetResolver(BindingLookup lookup) {
+        return new TargetResolver(lookup);
+    }
+
+    @Bean
+    ProxyMetrics proxyMetrics(MeterRegistry registry) {
+        return new ProxyMetrics(registry);
+    }
+
+    @Bean(destroyMethod = "close")
+    Forker forker(RequestForwarder forwarder, ProxyMetrics metrics, ProxyProperties proxy) {
+        Forker forker = new Forker(forwarder, new BranchIds(), metrics, proxy.recordRoute(), proxy.timerC());
+        metrics.watchActiveTransactions(forker::active);
+        return forker;
+    }
+
+    @Bean
+    ProxyAuthenticator proxyAuthenticator(ProxyProperties proxy, ObjectProvider<DigestAuthenticator> authenticator,
+            LocalDomains domains) {
+        return new ProxyAuthenticator(proxy, Optional.ofNullable(authenticator.getIfAvailable()), domains);
+    }
+
+    @Bean
+    ProxyRequestHandler proxyRequestHandler(RequestValidator validator, RoutePreprocessor routes, StatelessRelay relay,
+            ProxyAuthenticator authenticator, TargetResolver resolver, Forker forker, LocalDomains domains,
+            ProxyMetrics metrics, ProxyProperties proxy) {
+        return new ProxyRequestHandler(validator, routes, relay, authenticator, resolver, forker, domains, metrics, proxy);
+    }
+
+    @Bean
+    ProxyResponseHandler proxyResponseHandler(StatelessRelay relay) {
+        return new ProxyResponseHandler(relay);
+    }
+
+    /** Digest challenges (407) are on unless {@code proxy.authentication.enabled=false}; they need SIP_NONCE_SECRET. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(prefix = "proxy.authentication", name = "enabled", havingValue = "true", matchIfMissing = true)
+    static class AuthenticationConfiguration {
+
+        @Bean
+        Ha1Source subscriberHa1Source(LocationStore store) {
+            return new StoreHa1Source(store);
+        }
+    }
+
+    private static boolean isWildcard(String address) {
+        return "0.0.0.0".equals(address) || "::".equals(address) || "[::]".equals(address);
+    }
+}
