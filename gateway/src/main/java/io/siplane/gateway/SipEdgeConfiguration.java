@@ -110,7 +110,7 @@ class SipEdgeConfiguration {
     @Bean
     Membership membership(@Qualifier("registrarPool") TargetPool registrarPool, @Qualifier("proxyPool") TargetPool proxyPool,
             OptionsProber prober, GatewayProperties properties) {
-        return new Membership(List.of(registrarPool, proxyPool), prober, properties.resolveInterval(),
+        return new Membership(List.of(registrarPool, proxyPool), prober, properties.targetTransport(), properties.resolveInterval(),
                 properties.probe().interval(), properties.probe().timeout());
     }
 

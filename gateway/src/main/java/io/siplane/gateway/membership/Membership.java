@@ -25,6 +25,7 @@ public final class Membership implements SmartLifecycle {
 
     private final List<TargetPool> pools;
     private final Prober prober;
+    private final Transport targetTransport;
     private final Duration resolveInterval;
     private final Duration probeInterval;
     private final Duration probeTimeout;
@@ -33,9 +34,10 @@ public final class Membership implements SmartLifecycle {
     private volatile Set<String> targetIps = Set.of();
     private volatile Set<TargetAddress> targetAddresses = Set.of();
 
-    public Membership(List<TargetPool> pools, Prober prober, Duration resolveInterval, Duration probeInterval,
-            Duration probeTimeout) {
+    public Membership(List<TargetPool> pools, Prober prober, Transport targetTransport, Duration resolveInterval,
+            Duration probeInterval, Duration probeTimeout) {
         this.pools = List.copyOf(pools);
+        this.targetTransport = targetTransport;
         this.prober = prober;
         this.resolveInterval = resolveInterval;
         this.probeInterval = probeInterval;
@@ -47,10 +49,14 @@ public final class Membership implements SmartLifecycle {
     }
 
     /**
-     * Whether a packet from {@code ip}:{@code port} over {@code transport} comes from a replica: over UDP the replicas
-     * send from their SIP port, so address and port must match; over TCP they connect from any port.
+     * Whether a packet from {@code ip}:{@code port} over {@code transport} comes from a replica. Replicas talk to the
+     * gateway over the target transport: over UDP they send from their SIP port, so address and port must match; over
+     * TCP they connect from any port, so the address decides.
      */
     public boolean isTarget(Transport transport, String ip, int port) {
+        if (transport != targetTransport) {
+            return false;
+        }
         return transport == Transport.UDP ? targetAddresses.contains(new TargetAddress(ip, port)) : targetIps.contains(ip);
     }
 

@@ -124,6 +124,9 @@ public final class RequestForwarder implements SipRequestHandler {
             return;
         }
         Destination destination = destinationOf(request, popped, fromReplica);
+        if (log.isDebugEnabled()) {
+            log.debug("{} {} from {}: {}", request.getMethod(), SipHeaders.callId(request), source, destination);
+        }
         if (destination instanceof Destination.Local local) {
             reject(in, local.status());
             return;
