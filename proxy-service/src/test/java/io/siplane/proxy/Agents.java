@@ -19,6 +19,7 @@ import javax.sip.message.Response;
 import org.awaitility.Awaitility;
 
 import io.siplane.testsupport.sip.Credentials;
+import io.siplane.testsupport.sip.Dialog;
 import io.siplane.testsupport.sip.ReceivedRequest;
 import io.siplane.testsupport.sip.SipTarget;
 import io.siplane.testsupport.sip.TestUserAgent;
@@ -39,6 +40,11 @@ final class Agents {
                 throw new AssertionError("no final response to " + request.getMethod(), e);
             }
         }
+    }
+
+    /** A call set up through a proxy: what each side saw, and each side's dialog. */
+    record Call(Outgoing outgoing, ReceivedRequest inviteAtCallee, Response okAtCaller, ReceivedRequest ackAtCallee,
+            Dialog callerSide, Dialog calleeSide) {
     }
 
     private static final Map<TestUserAgent, Deque<ReceivedRequest>> STASH = new ConcurrentHashMap<>();
@@ -77,6 +83,35 @@ final class Agents {
         assertThat(first.getStatusCode()).as("the proxy challenges %s", request.getMethod()).isEqualTo(407);
         Request authorized = caller.authorize(request, first, credentials(user));
         return new Outgoing(authorized, caller.sendAsync(authorized, proxy));
+    }
+
+    /** {@code from} calls {@code to} through {@code proxy}; the callee rings, answers, and gets the caller's ACK. */
+    static Call establish(TestUserAgent caller, String from, TestUserAgent callee, String to, SipTarget proxy) {
+        Outgoing call = invite(caller, from, to, proxy);
+        ReceivedRequest invite = next(callee, Request.INVITE);
+        invite.respond(180);
+        awaitResponse(caller, call.request(), 180);
+        Response ok = invite.response(200);
+        invite.respond(ok);
+        Response okAtCaller = call.awaitAnswer();
+        assertThat(okAtCaller.getStatusCode()).isEqualTo(200);
+        caller.ack(call.request(), okAtCaller);
+        ReceivedRequest ack = next(callee, Request.ACK);
+        return new Call(call, invite, okAtCaller, ack, Dialog.asCaller(caller, call.request(), okAtCaller),
+                Dialog.asCallee(callee, invite.request(), ok));
+    }
+
+    /** {@code from} hangs up: BYE along its route set, answered 200 by {@code to}; the BYE as {@code to} got it. */
+    static ReceivedRequest hangUp(Dialog from, TestUserAgent to) {
+        CompletableFuture<Response> answer = from.sendAsync(Request.BYE);
+        ReceivedRequest bye = next(to, Request.BYE);
+        bye.respond(200);
+        try {
+            assertThat(answer.get(WAIT.toSeconds(), TimeUnit.SECONDS).getStatusCode()).as("answer to the BYE").isEqualTo(200);
+        } catch (Exception e) {
+            throw new AssertionError("no answer to the BYE", e);
+        }
+        return bye;
     }
 
     /**

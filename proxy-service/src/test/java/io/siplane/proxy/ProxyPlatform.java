@@ -36,7 +36,8 @@ final class ProxyPlatform {
         registrarPort = SipPorts.freeUdpAndTcpPort();
         registrar = RunningService.start(RegistrarApplication.class, Map.of(
                 "server.port", "0", "sip.port", String.valueOf(registrarPort), "sip.thread-pool-size", "8",
-                "spring.data.redis.url", redis, "sip.digest.nonce-secret", SECRET, "registrar.domains", DOMAIN));
+                "spring.data.redis.url", redis, "spring.data.redis.timeout", "2s", "spring.data.redis.connect-timeout", "2s",
+                "sip.digest.nonce-secret", SECRET, "registrar.domains", DOMAIN));
         replicaA = RunningProxy.start(redis);
         replicaB = RunningProxy.start(redis);
         recordRouting = RunningProxy.start(redis, "proxy.record-route=true");

@@ -28,6 +28,9 @@ final class RunningProxy implements AutoCloseable {
         props.put("sip.port", String.valueOf(sip));
         props.put("sip.thread-pool-size", "8");
         props.put("spring.data.redis.url", redisUrl);
+        // generous: other builds share the machine's two cores
+        props.put("spring.data.redis.timeout", "2s");
+        props.put("spring.data.redis.connect-timeout", "2s");
         props.put("sip.digest.nonce-secret", ProxyPlatform.SECRET);
         props.put("proxy.domains", ProxyPlatform.DOMAIN);
         for (String e : extra) {

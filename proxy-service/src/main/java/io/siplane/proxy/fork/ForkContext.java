@@ -329,13 +329,13 @@ public final class ForkContext {
 
     private void sendFinal(Response response) {
         finalSent = true;
+        forker.metrics().completed(method, response.getStatusCode());
         try {
             serverTransaction.sendResponse(response);
         } catch (SipException | InvalidArgumentException e) {
             log.info("cannot send the final {} for {} Call-ID {}: {}", response.getStatusCode(), method,
                     SipHeaders.callId(request), e.getMessage());
         }
-        forker.metrics().completed(method, response.getStatusCode());
     }
 
     private void cancelLiveBranches(String reason) {

@@ -32,20 +32,29 @@ public final class StatelessRelay {
     }
 
     /**
-     * Forwards {@code request} (route pre-processing done) to its Route or Request-URI; false when it cannot be sent.
+     * The copy of {@code request} (route pre-processing done) for its Route or Request-URI; empty when it cannot be
+     * routed.
      *
      * @param received the request as it arrived, whose top Via makes the branch deterministic
      */
-    public boolean forward(Request received, Request request, String loopHash) {
+    public Optional<RequestForwarder.Outgoing> prepare(Request received, Request request, String loopHash) {
         ViaHeader via = (ViaHeader) received.getHeader(ViaHeader.NAME);
         String branch = BranchIds.stateless(loopHash, String.valueOf(via.getBranch()), via.getHost() + ":" + via.getPort());
         try {
-            RequestForwarder.Outgoing out = forwarder.prepare(request, Target.of(request.getRequestURI().toString()), branch,
-                    Optional.empty());
+            return Optional.of(forwarder.prepare(request, Target.of(request.getRequestURI().toString()), branch, Optional.empty()));
+        } catch (Unroutable e) {
+            log.debug("cannot relay {} for Call-ID {}: {}", request.getMethod(), callId(request), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Sends a prepared copy without transaction; false when the transport refused it. */
+    public boolean send(RequestForwarder.Outgoing out) {
+        try {
             out.provider().sendRequest(out.request());
             return true;
-        } catch (Unroutable | SipException e) {
-            log.debug("cannot relay {} for Call-ID {}: {}", request.getMethod(), callId(request), e.getMessage());
+        } catch (SipException e) {
+            log.debug("cannot relay {} to {}: {}", out.request().getMethod(), out.hop(), e.getMessage());
             return false;
         }
     }

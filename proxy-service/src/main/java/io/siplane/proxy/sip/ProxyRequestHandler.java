@@ -25,6 +25,7 @@ import io.siplane.proxy.auth.ProxyAuthenticator;
 import io.siplane.proxy.fork.ForkContext;
 import io.siplane.proxy.fork.Forker;
 import io.siplane.proxy.metrics.ProxyMetrics;
+import io.siplane.proxy.relay.RequestForwarder;
 import io.siplane.proxy.relay.RoutePreprocessor;
 import io.siplane.proxy.relay.StatelessRelay;
 import io.siplane.proxy.routing.LocalDomains;
@@ -156,11 +157,13 @@ public final class ProxyRequestHandler implements SipRequestHandler {
     }
 
     private boolean relayStatelessly(IncomingRequest in, Request request, String loopHash) {
-        boolean sent = relay.forward(in.request(), request, loopHash);
-        if (sent) {
-            metrics.relayed(request.getMethod());
+        Optional<RequestForwarder.Outgoing> out = relay.prepare(in.request(), request, loopHash);
+        if (out.isEmpty()) {
+            return false;
         }
-        return sent;
+        // counted first: whoever gets the request may read the metrics before this thread goes on
+        metrics.relayed(request.getMethod());
+        return relay.send(out.get());
     }
 
     /** RFC 3261 §16.2–16.7: through a server transaction, then authentication, target resolution and forking. */
@@ -253,8 +256,8 @@ public final class ProxyRequestHandler implements SipRequestHandler {
 
     /** A final answer of the proxy's own: statelessly, or through the server transaction when there is one. */
     private void answer(IncomingRequest in, Response response) throws SipException {
-        in.respond(response);
         metrics.completed(in.method(), response.getStatusCode());
+        in.respond(response);
         if (log.isDebugEnabled()) {
             log.debug("{} {} answered {}", in.method(), in.request().getRequestURI(), response.getStatusCode());
         }
