@@ -57,6 +57,7 @@ SIP_BIND_ADDRESS=${SIP_BIND_ADDRESS:-127.0.0.1}
 HTTP_BIND_ADDRESS=${HTTP_BIND_ADDRESS:-127.0.0.1}
 DEMO_SUBSCRIBERS=${DEMO_SUBSCRIBERS-alice bob}
 RUN_START_TIMEOUT=${RUN_START_TIMEOUT:-180}
+RUN_PARALLEL=${RUN_PARALLEL:-2}
 RUN_STOP_TIMEOUT=${RUN_STOP_TIMEOUT:-30}
 # 2 cores shared by about seven JVMs: the serial collector has the smallest footprint and no concurrent GC
 # threads competing for the cores, and with heaps this size its pauses stay in the low milliseconds.
@@ -101,7 +102,8 @@ Environment (defaults in brackets):
   PORT_OFFSET             added to every port, to run beside something that holds them [0]
   DEMO_SUBSCRIBERS        subscribers provisioned with generated passwords ["alice bob"; empty: none]
   JAVA_OPTS               JVM flags of every service [$JAVA_OPTS]
-  RUN_START_TIMEOUT       seconds a start-up wave may take before giving up [180]
+  RUN_START_TIMEOUT       seconds a service may take to become healthy [180]
+  RUN_PARALLEL            services starting at the same time [2]
   RUN_STOP_TIMEOUT        seconds a service may take to stop before it is killed [30]
 EOF
 }
@@ -269,6 +271,8 @@ stale() { # module -> true when its jar is missing or older than a source it is 
     for lib in $(library_modules); do dirs+=("$ROOT/$lib/pom.xml" "$ROOT/$lib/src"); done
     [ -n "$(find "${dirs[@]}" -newer "$jar" -type f -print -quit 2>/dev/null)" ]
 }
+# Tests are neither compiled nor run (maven.test.skip): running the platform needs only the main code,
+# and a test that does not compile yet must not stop anyone from running it.
 build() {
     local modules=() entry module list
     [ "$REDIS_EMBEDDED" = yes ] && modules+=(dev-redis)
@@ -286,10 +290,10 @@ build() {
     step "Building ${todo[*]} (log: .run/logs/build.log)"
     local started; started=$(now)
     local failed=no
-    if ! (cd "$ROOT" && ./mvnw -q -o -B package -DskipTests -pl "$list" -am) >"$LOG_DIR/build.log" 2>&1; then
+    if ! (cd "$ROOT" && ./mvnw -q -o -B package -Dmaven.test.skip=true -pl "$list" -am) >"$LOG_DIR/build.log" 2>&1; then
         if grep -qE 'offline mode|has not been downloaded|Could not (resolve|transfer|find artifact)|Cannot access' "$LOG_DIR/build.log"; then
             say "  some dependencies are not downloaded yet: building online"
-            (cd "$ROOT" && ./mvnw -q -B package -DskipTests -pl "$list" -am) >"$LOG_DIR/build.log" 2>&1 || failed=yes
+            (cd "$ROOT" && ./mvnw -q -B package -Dmaven.test.skip=true -pl "$list" -am) >"$LOG_DIR/build.log" 2>&1 || failed=yes
         else
             failed=yes
         fi
@@ -314,6 +318,7 @@ prepare_settings() {
     case "$PROXY_REPLICAS" in [1-9]) ;; *) die "PROXY_REPLICAS must be between 1 and 9 (got '$PROXY_REPLICAS')" ;; esac
     case "$PORT_OFFSET" in '' | *[!0-9]*) die "PORT_OFFSET must be a number (got '$PORT_OFFSET')" ;; esac
     case "$EMBEDDED_REDIS_PORT" in '' | *[!0-9]*) die "EMBEDDED_REDIS_PORT must be a port number" ;; esac
+    case "$RUN_PARALLEL" in '' | *[!0-9]* | 0) die "RUN_PARALLEL must be a positive number" ;; esac
 
     TOKEN_GENERATED=no
     if [ -z "${PLATFORM_API_TOKEN:-}" ]; then
@@ -449,40 +454,54 @@ is_healthy() { # name
     http GET "$http" /actuator/health/readiness && [ "$HTTP_STATUS" = 200 ]
 }
 
-# Waits until every named service answers healthy; on death or timeout shows its log and fails.
-await_healthy() { # names...
-    local waiting=("$@") started next_note still name pid
-    started=$(now)
-    next_note=$((started + 15))
-    while [ ${#waiting[@]} -gt 0 ]; do
+# Starts the named services, at most RUN_PARALLEL at a time (on two cores, more JVMs starting at once only
+# slow each other down until their Redis connects time out), and waits until each answers healthy.
+# On a death or a timeout it shows why and fails.
+start_wave() { # names...
+    local queue=("$@") starting=() still name pid entry module http sip wave next_note
+    local -A launched_at=()
+    next_note=$(($(now) + 15))
+    while [ ${#queue[@]} -gt 0 ] || [ ${#starting[@]} -gt 0 ]; do
+        while [ ${#starting[@]} -lt "$RUN_PARALLEL" ] && [ ${#queue[@]} -gt 0 ]; do
+            name=${queue[0]}
+            queue=("${queue[@]:1}")
+            if [ "$name" = redis ]; then
+                step "Starting embedded Redis on 127.0.0.1:$REDIS_PORT"
+                launch_redis
+            else
+                entry=$(plan_entry "$name")
+                IFS='|' read -r name module http sip wave <<<"$entry"
+                step "Starting $name (HTTP $http$([ "$sip" = - ] || echo ", SIP $sip udp+tcp"))"
+                launch "$name" "$module" "$http" "$sip"
+            fi
+            starting+=("$name")
+            launched_at[$name]=$(now)
+        done
         still=()
-        for name in "${waiting[@]}"; do
+        for name in "${starting[@]}"; do
             if ! pid=$(pid_of "$name"); then
                 printf '  %s✘%s %s exited during start-up:\n' "$RED" "$RESET" "$name" >&2
                 log_excerpt "$name" >&2
                 return 1
             fi
             if is_healthy "$name"; then
-                ok "$name is healthy ($(($(now) - started)) s, pid $pid)"
+                ok "$name is healthy ($(($(now) - launched_at[$name])) s, pid $pid)"
+            elif [ "$(now)" -ge $((launched_at[$name] + RUN_START_TIMEOUT)) ]; then
+                printf '  %s✘%s %s is not healthy after %s s:\n' "$RED" "$RESET" "$name" "$RUN_START_TIMEOUT" >&2
+                log_excerpt "$name" >&2
+                return 1
             else
                 still+=("$name")
             fi
         done
-        waiting=("${still[@]+"${still[@]}"}")
-        [ ${#waiting[@]} -eq 0 ] && break
-        if [ "$(now)" -ge $((started + RUN_START_TIMEOUT)) ]; then
-            for name in "${waiting[@]}"; do
-                printf '  %s✘%s %s is not healthy after %s s:\n' "$RED" "$RESET" "$name" "$RUN_START_TIMEOUT" >&2
-                log_excerpt "$name" >&2
-            done
-            return 1
-        fi
-        if [ "$(now)" -ge "$next_note" ]; then
-            say "  ${DIM}… waiting for ${waiting[*]} ($(($(now) - started)) s)${RESET}"
+        starting=("${still[@]+"${still[@]}"}")
+        if [ ${#starting[@]} -gt 0 ] && [ "$(now)" -ge "$next_note" ]; then
+            say "  ${DIM}… waiting for ${starting[*]}${RESET}"
             next_note=$(($(now) + 15))
         fi
-        sleep 0.5
+        [ ${#starting[@]} -gt 0 ] && sleep 0.5
     done
+    return 0
 }
 
 stop_pids() { # timeout names... : TERM, wait, then KILL the stragglers
@@ -630,22 +649,17 @@ start_platform() { # mode
     trap 'say ""; step "Interrupted: stopping what was started"; stop_all; exit 130' INT TERM HUP
 
     if [ "$REDIS_EMBEDDED" = yes ]; then
-        step "Starting embedded Redis on 127.0.0.1:$REDIS_PORT"
-        launch_redis
-        await_healthy redis || { stop_all; die "the embedded Redis did not start (it needs libssl3: apt-get install libssl3)"; }
+        start_wave redis || { stop_all; die "the embedded Redis did not start (it needs libssl3: apt-get install libssl3)"; }
     fi
     local wave entry name module http sip w names
     for wave in 1 2; do
         names=()
         for entry in "${PLAN[@]}"; do
             IFS='|' read -r name module http sip w <<<"$entry"
-            [ "$w" = "$wave" ] || continue
-            step "Starting $name (HTTP $http$([ "$sip" = - ] || echo ", SIP $sip udp+tcp"))"
-            launch "$name" "$module" "$http" "$sip"
-            names+=("$name")
+            [ "$w" = "$wave" ] && names+=("$name")
         done
         [ ${#names[@]} -gt 0 ] || continue
-        if ! await_healthy "${names[@]}"; then
+        if ! start_wave "${names[@]}"; then
             step "Start-up failed: stopping what was started"
             stop_all
             exit 1
