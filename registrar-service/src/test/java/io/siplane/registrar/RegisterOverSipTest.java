@@ -222,9 +222,9 @@ class RegisterOverSipTest {
         Request authorized = udp.authorize(first, udp.send(first), Credentials.md5(user, "pw"));
 
         udp.sendStateless(authorized);
-        Response original = udp.awaitStatelessResponse(Duration.ofSeconds(10));
+        Response original = udp.awaitStatelessResponse(Duration.ofSeconds(20));
         udp.sendStateless(authorized);
-        Response repeat = udp.awaitStatelessResponse(Duration.ofSeconds(10));
+        Response repeat = udp.awaitStatelessResponse(Duration.ofSeconds(20));
 
         assertThat(original.getStatusCode()).isEqualTo(200);
         assertThat(repeat.getStatusCode()).isEqualTo(200);

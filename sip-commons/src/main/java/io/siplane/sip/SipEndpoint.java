@@ -43,6 +43,7 @@ public class SipEndpoint implements SmartLifecycle {
     private volatile SipStack stack;
     private volatile Map<Transport, SipProvider> providers = Map.of();
     private volatile Set<Thread> scannerThreads = Set.of();
+    private volatile Set<Thread> readerThreads = Set.of();
 
     public SipEndpoint(SipProperties properties, SipListener listener) {
         this.properties = properties;
@@ -74,6 +75,7 @@ public class SipEndpoint implements SmartLifecycle {
         this.stack = newStack;
         this.providers = Collections.unmodifiableMap(newProviders);
         this.scannerThreads = created.scannerThreads();
+        this.readerThreads = readerThreads();
         log.info("SIP listening on {}:{} ({}), advertised as {}:{}, stack {}", properties.bindAddress(), properties.port(),
                 properties.transports().stream().map(Transport::token).sorted().collect(Collectors.joining(",")),
                 properties.advertisedHost(), properties.effectiveAdvertisedPort(), name);
@@ -95,6 +97,7 @@ public class SipEndpoint implements SmartLifecycle {
             }
         }
         providers = Map.of();
+        readerThreads = Set.of();
         StackThreads.stop(current, scannerThreads);
         log.info("SIP stopped on {}:{}", properties.bindAddress(), properties.port());
     }
@@ -102,6 +105,24 @@ public class SipEndpoint implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return stack != null;
+    }
+
+    /**
+     * Whether the stack still reads from every listening point. The RI's UDP reader is a single thread that dies
+     * on an Error (an OutOfMemoryError under a flood, say), leaving a port that accepts datagrams and answers
+     * nothing: health reports that so the service gets restarted.
+     */
+    public boolean isListening() {
+        Set<Thread> readers = readerThreads;
+        return isRunning() && readers.size() >= providers.size() && readers.stream().allMatch(Thread::isAlive);
+    }
+
+    private Set<Thread> readerThreads() {
+        // the RI names them MessageProcessorThread-UDP-<address>/<port>, …-TCP-…
+        String suffix = "/" + properties.port();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("MessageProcessorThread-") && t.getName().endsWith(suffix))
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /** Late in start-up (after the store clients), early in shutdown: stop taking requests first. */
@@ -175,6 +196,9 @@ public class SipEndpoint implements SmartLifecycle {
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", String.valueOf(properties.threadPoolSize()));
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", String.valueOf(properties.maxMessageSize()));
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", BoundedMessageProcessorFactory.class.getName());
+        p.setProperty(BoundedMessageProcessorFactory.MAX_UDP_QUEUE_PROPERTY, String.valueOf(properties.maxUdpQueue()));
+        p.setProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", String.valueOf(properties.congestionTimeout().toMillis()));
         p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", String.valueOf(properties.maxTcpConnections()));
         p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", String.valueOf(properties.udpBufferSize()));
         p.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", String.valueOf(properties.udpBufferSize()));

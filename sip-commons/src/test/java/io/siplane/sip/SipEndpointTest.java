@@ -79,6 +79,7 @@ class SipEndpointTest {
                 assertThat(ua.sendingTo(port).request(Request.OPTIONS, "sip:127.0.0.1:" + port).send().getStatusCode()).isEqualTo(200);
             }
             assertThat(context.getBean(SipEndpoint.class).isRunning()).isTrue();
+            assertThat(context.getBean(SipEndpoint.class).isListening()).isTrue();
         });
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             Set<Thread> left = new HashSet<>(Thread.getAllStackTraces().keySet());

@@ -53,12 +53,15 @@ public class SipAutoConfiguration {
     @ConditionalOnClass(HealthIndicator.class)
     static class SipHealthConfiguration {
 
-        /** Health contributor {@code sip}: up while the stack listens. */
+        /** Health contributor {@code sip}: up while the stack runs and reads from every listening point. */
         @Bean
         HealthIndicator sipHealthIndicator(SipEndpoint endpoint) {
             return () -> {
                 if (!endpoint.isRunning()) {
                     return Health.down().withDetail("reason", "SIP stack not running").build();
+                }
+                if (!endpoint.isListening()) {
+                    return Health.down().withDetail("reason", "a SIP listening point stopped reading").build();
                 }
                 return Health.up()
                         .withDetail("port", endpoint.properties().port())

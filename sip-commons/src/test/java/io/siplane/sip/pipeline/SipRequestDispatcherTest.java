@@ -73,7 +73,7 @@ class SipRequestDispatcherTest {
         Request notify = ua.request(Request.NOTIFY, "sip:bob@127.0.0.1").header("Event", "dialog").build();
         ua.sendStateless(notify);
 
-        assertThat(ua.awaitStatelessResponse(Duration.ofSeconds(5)).getStatusCode()).isEqualTo(200);
+        assertThat(ua.awaitStatelessResponse(Duration.ofSeconds(20)).getStatusCode()).isEqualTo(200);
         assertThat(ua.request(Request.OPTIONS, "sip:127.0.0.1").send().getStatusCode()).isEqualTo(200);
     }
 
@@ -94,9 +94,9 @@ class SipRequestDispatcherTest {
     void statelessRetransmissionGetsTheSameToTag() {
         Request options = ua.request(Request.OPTIONS, "sip:127.0.0.1").build();
         ua.sendStateless(options);
-        Response first = ua.awaitStatelessResponse(Duration.ofSeconds(5));
+        Response first = ua.awaitStatelessResponse(Duration.ofSeconds(20));
         ua.sendStateless(options);
-        Response second = ua.awaitStatelessResponse(Duration.ofSeconds(5));
+        Response second = ua.awaitStatelessResponse(Duration.ofSeconds(20));
 
         assertThat(((ToHeader) second.getHeader(ToHeader.NAME)).getTag())
                 .isEqualTo(((ToHeader) first.getHeader(ToHeader.NAME)).getTag());
