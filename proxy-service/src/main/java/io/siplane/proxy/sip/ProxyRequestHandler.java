@@ -12,6 +12,7 @@ import javax.sip.TransactionAlreadyExistsException;
 import javax.sip.TransactionUnavailableException;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
+import javax.sip.header.MaxForwardsHeader;
 import javax.sip.header.RetryAfterHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
@@ -168,6 +169,10 @@ public final class ProxyRequestHandler implements SipRequestHandler {
 
     /** RFC 3261 §16.2–16.7: through a server transaction, then authentication, target resolution and forking. */
     private void forwardStatefully(IncomingRequest in, Request request, String loopHash) throws Exception {
+        if (in.request().getHeader(MaxForwardsHeader.NAME) == null) {
+            // the stack's transactions insist on one; the forwarded copies get 70 (RFC 3261 §16.6 step 3)
+            in.request().setHeader(in.factories().headers().createMaxForwardsHeader(70));
+        }
         ServerTransaction serverTransaction;
         try {
             serverTransaction = in.serverTransaction();
