@@ -1,5 +1,7 @@
 package io.siplane.gateway;
 
+import java.security.Security;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -12,6 +14,10 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 public class GatewayApplication {
 
     public static void main(String[] args) {
+        // replicas come and go as DNS A records: don't let the JVM cache an answer longer than we re-resolve
+        if (Security.getProperty("networkaddress.cache.ttl") == null) {
+            Security.setProperty("networkaddress.cache.ttl", "5");
+        }
         SpringApplication.run(GatewayApplication.class, args);
     }
 }

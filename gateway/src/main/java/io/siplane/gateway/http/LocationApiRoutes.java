@@ -5,6 +5,8 @@ import static org.springframework.cloud.gateway.server.mvc.handler.GatewayRouter
 import static org.springframework.cloud.gateway.server.mvc.handler.HandlerFunctions.http;
 
 import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +32,8 @@ import org.springframework.web.servlet.function.ServerResponse;
 class LocationApiRoutes {
 
     private static final Logger log = LoggerFactory.getLogger(LocationApiRoutes.class);
+    private static final long WARN_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
+    private static final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
     @Bean
     RouterFunction<ServerResponse> locationApi(HttpEdgeProperties properties) {
@@ -52,7 +56,12 @@ class LocationApiRoutes {
     }
 
     private static ServerResponse unavailable(HttpEdgeProperties properties, Throwable error, ServerRequest request) {
-        log.warn("location-service at {} unavailable: {}", properties.locationUrl(), error.getMessage());
+        long now = System.nanoTime();
+        long last = lastWarning.get();
+        if (now - last >= WARN_EVERY_NANOS && lastWarning.compareAndSet(last, now)) {
+            log.warn("location-service at {} unavailable: {} (answering 503; logged at most every 10 s)",
+                    properties.locationUrl(), error.getMessage());
+        }
         return Problems.response(HttpStatus.SERVICE_UNAVAILABLE, "Service Unavailable", "the location service is unavailable",
                 request.path(), b -> b.header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, properties.retryAfter().toSeconds()))));
     }
