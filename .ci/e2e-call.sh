@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# End to end through the README's run command: `./run.sh start` brings the platform up, two SIPp user
+# agents (bob, then alice) register through the gateway with the credentials it printed, alice calls bob
+# (answering a 407 if the proxy challenges), both hang up cleanly, and `./run.sh stop` leaves no process.
+# Needs sipp (apt: sip-tester). Loopback only. Last line: "e2e-call: N passed, M failed".
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+ROOT=$PWD
+WORK=$(mktemp -d)
+PORT_OFFSET=${PORT_OFFSET:-0}
+GATEWAY="127.0.0.1:$((5060 + PORT_OFFSET))"
+GATEWAY_HTTP=$((8080 + PORT_OFFSET))
+DOMAIN=${SIP_DOMAIN:-siplane.test}
+BOB_PORT=25062
+ALICE_PORT=25061
+passed=0
+failed=0
+
+check() { # description command...
+    local description=$1
+    shift
+    if "$@" >"$WORK/check.log" 2>&1; then
+        passed=$((passed + 1))
+        printf '  ok    %s\n' "$description"
+    else
+        failed=$((failed + 1))
+        printf '  FAIL  %s\n' "$description"
+        sed 's/^/        /' "$WORK/check.log" | tail -n 30
+    fi
+}
+finish() {
+    ./run.sh stop >/dev/null 2>&1
+    printf 'e2e-call: %d passed, %d failed\n' "$passed" "$failed"
+    rm -rf "$WORK"
+    [ "$failed" -eq 0 ]
+    exit
+}
+trap 'finish' INT TERM
+
+command -v sipp >/dev/null 2>&1 || { echo "e2e-call: sipp is missing (apt-get install sip-tester)"; failed=1; finish; }
+
+echo "End to end through ./run.sh:"
+if ! ./run.sh start >"$WORK/start.log" 2>&1; then
+    failed=$((failed + 1))
+    echo "  FAIL  ./run.sh start"
+    tail -n 40 "$WORK/start.log" | sed 's/^/        /'
+    finish
+fi
+passed=$((passed + 1))
+echo "  ok    ./run.sh start: every service healthy"
+
+# what ./run.sh printed
+TOKEN=$(sed -n 's/^  API token: *\([^ ]*\).*/\1/p' "$WORK/start.log")
+password_of() { awk -v u="$1" '/Demo subscribers/ { on = 1; next } on && $1 == u { print $2; exit }' "$WORK/start.log"; }
+ALICE=$(password_of alice)
+BOB=$(password_of bob)
+check "the token and both demo passwords are printed" test -n "$TOKEN" -a -n "$ALICE" -a -n "$BOB"
+check "./run.sh status: all healthy" ./run.sh status
+
+rest_status() { # path -> HTTP status through the gateway
+    curl -s -o "$WORK/body.json" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$GATEWAY_HTTP$1"
+}
+check "REST through the gateway: no binding for alice yet (404)" test "$(rest_status "/api/v1/bindings/alice@$DOMAIN")" = 404
+
+printf 'SEQUENTIAL\nbob;[authentication username=bob password=%s];%s\n' "$BOB" "$DOMAIN" >"$WORK/bob.csv"
+printf 'SEQUENTIAL\nalice;[authentication username=alice password=%s];%s\n' "$ALICE" "$DOMAIN" >"$WORK/alice.csv"
+sipp_run() { # scenario csv port [remote]
+    (cd "$WORK" && timeout 60 sipp ${4:+"$4"} -sf "$ROOT/.ci/sipp/$1" -inf "$2" -i 127.0.0.1 -p "$3" -m 1 \
+        -nostdin -timeout 45s -timeout_error -trace_err) >"$WORK/${1%.xml}-$3.out" 2>&1
+    local rc=$?
+    [ $rc -eq 0 ] || { tail -n 15 "$WORK/${1%.xml}-$3.out"; cat "$WORK"/*_errors.log 2>/dev/null | head -n 40; }
+    return $rc
+}
+check "bob registers through the gateway (401, then 200)" sipp_run register.xml bob.csv "$BOB_PORT" "$GATEWAY"
+check "REST through the gateway: bob's binding (200)" test "$(rest_status "/api/v1/bindings/bob@$DOMAIN")" = 200
+
+# bob answers on the port he registered; alice registers, calls, hangs up
+sipp_run answer.xml bob.csv "$BOB_PORT" >"$WORK/answer.result" 2>&1 &
+answer_pid=$!
+sleep 1
+check "alice registers and calls bob; the call is answered, ACKed and hung up" sipp_run call.xml alice.csv "$ALICE_PORT" "$GATEWAY"
+answered() { wait "$answer_pid" || { cat "$WORK/answer.result"; return 1; }; }
+check "bob's side of the call completes" answered
+
+redis_child=$(cat .run/pids/redis-server.pid 2>/dev/null)
+check "./run.sh stop" ./run.sh stop
+leftovers() { # processes started from this checkout by ./run.sh
+    local pid found=0
+    for pid in /proc/[0-9]*; do
+        tr '\0' ' ' <"$pid/cmdline" 2>/dev/null | grep -q -- "-Dsiplane.run=$ROOT " && { echo "left: ${pid#/proc/}"; found=1; }
+    done
+    [ -n "$redis_child" ] && kill -0 "$redis_child" 2>/dev/null && { echo "embedded redis-server $redis_child left"; found=1; }
+    [ $found -eq 0 ]
+}
+check "no process of ours is left" leftovers
+finish
