@@ -221,10 +221,8 @@ class RegisterOverSipTest {
         Request first = udp.register(user, DOMAIN).build();
         Request authorized = udp.authorize(first, udp.send(first), Credentials.md5(user, "pw"));
 
-        udp.sendStateless(authorized);
-        Response original = udp.awaitStatelessResponse(Duration.ofSeconds(20));
-        udp.sendStateless(authorized);
-        Response repeat = udp.awaitStatelessResponse(Duration.ofSeconds(20));
+        Response original = udp.sendStatelessUntilAnswered(authorized, Duration.ofSeconds(20));
+        Response repeat = udp.sendStatelessUntilAnswered(authorized, Duration.ofSeconds(20));
 
         assertThat(original.getStatusCode()).isEqualTo(200);
         assertThat(repeat.getStatusCode()).isEqualTo(200);

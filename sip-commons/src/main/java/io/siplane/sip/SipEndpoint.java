@@ -21,6 +21,9 @@ import javax.sip.SipStack;
 import javax.sip.address.SipURI;
 import javax.sip.header.ViaHeader;
 
+import gov.nist.javax.sip.ListeningPointImpl;
+import gov.nist.javax.sip.stack.BoundedUdpMessageProcessor;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -115,6 +118,19 @@ public class SipEndpoint implements SmartLifecycle {
     public boolean isListening() {
         Set<Thread> readers = readerThreads;
         return isRunning() && readers.size() >= providers.size() && readers.stream().allMatch(Thread::isAlive);
+    }
+
+    /** UDP datagrams dropped because the receive queue was full (overload), since start. */
+    public long droppedUdpMessages() {
+        long total = 0;
+        for (SipProvider provider : providers.values()) {
+            for (ListeningPoint lp : provider.getListeningPoints()) {
+                if (lp instanceof ListeningPointImpl impl && impl.getMessageProcessor() instanceof BoundedUdpMessageProcessor udp) {
+                    total += udp.droppedMessages();
+                }
+            }
+        }
+        return total;
     }
 
     private Set<Thread> readerThreads() {

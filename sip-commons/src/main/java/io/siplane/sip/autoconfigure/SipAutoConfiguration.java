@@ -13,6 +13,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.siplane.sip.SipEndpoint;
 import io.siplane.sip.SipFactories;
 import io.siplane.sip.SipProperties;
@@ -45,8 +47,12 @@ public class SipAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public SipEndpoint sipEndpoint(SipProperties properties, SipRequestDispatcher dispatcher) {
-        return new SipEndpoint(properties, dispatcher);
+    public SipEndpoint sipEndpoint(SipProperties properties, SipRequestDispatcher dispatcher, ObjectProvider<MeterRegistry> meters) {
+        SipEndpoint endpoint = new SipEndpoint(properties, dispatcher);
+        meters.ifAvailable(registry -> FunctionCounter.builder("siplane.sip.udp.dropped", endpoint, SipEndpoint::droppedUdpMessages)
+                .description("UDP datagrams dropped because the receive queue was full (overload)")
+                .register(registry));
+        return endpoint;
     }
 
     @Configuration(proxyBeanMethods = false)

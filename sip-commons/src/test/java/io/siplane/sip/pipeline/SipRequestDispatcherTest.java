@@ -71,9 +71,7 @@ class SipRequestDispatcherTest {
     @Test
     void handlerThatThrowsAfterItsFinalAnswerIsNotAnsweredTwice() {
         Request notify = ua.request(Request.NOTIFY, "sip:bob@127.0.0.1").header("Event", "dialog").build();
-        ua.sendStateless(notify);
-
-        assertThat(ua.awaitStatelessResponse(Duration.ofSeconds(20)).getStatusCode()).isEqualTo(200);
+        assertThat(ua.sendStatelessUntilAnswered(notify, Duration.ofSeconds(20)).getStatusCode()).isEqualTo(200);
         assertThat(ua.request(Request.OPTIONS, "sip:127.0.0.1").send().getStatusCode()).isEqualTo(200);
     }
 
@@ -93,10 +91,8 @@ class SipRequestDispatcherTest {
     @Test
     void statelessRetransmissionGetsTheSameToTag() {
         Request options = ua.request(Request.OPTIONS, "sip:127.0.0.1").build();
-        ua.sendStateless(options);
-        Response first = ua.awaitStatelessResponse(Duration.ofSeconds(20));
-        ua.sendStateless(options);
-        Response second = ua.awaitStatelessResponse(Duration.ofSeconds(20));
+        Response first = ua.sendStatelessUntilAnswered(options, Duration.ofSeconds(20));
+        Response second = ua.sendStatelessUntilAnswered(options, Duration.ofSeconds(20));
 
         assertThat(((ToHeader) second.getHeader(ToHeader.NAME)).getTag())
                 .isEqualTo(((ToHeader) first.getHeader(ToHeader.NAME)).getTag());

@@ -398,6 +398,27 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
         }
     }
 
+    /**
+     * Sends {@code request} without a transaction and retransmits the very same message every T1 = 500 ms
+     * (RFC 3261 §17.1.2.2, timer E) until a response that matches no transaction comes back; returns it.
+     */
+    public Response sendStatelessUntilAnswered(Request request, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            sendStateless(request);
+            try {
+                Response response = strayResponses.poll(500, TimeUnit.MILLISECONDS);
+                if (response != null) {
+                    return response;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("no response to " + request.getMethod() + " within " + timeout);
+    }
+
     /** The next response that matched no client transaction (answers to {@link #sendStateless}). */
     public Response awaitStatelessResponse(Duration timeout) {
         return poll(strayResponses, timeout, "response");

@@ -26,7 +26,8 @@ import gov.nist.javax.sip.SipStackImpl;
  */
 public class BoundedUdpMessageProcessor extends UDPMessageProcessor {
 
-    private static final Logger log = LoggerFactory.getLogger(BoundedUdpMessageProcessor.class);
+    // named in our namespace: operators silence the RI's own "gov.nist" chatter, not this
+    private static final Logger log = LoggerFactory.getLogger("io.siplane.sip.udp");
     private static final long DROP_LOG_INTERVAL_MS = 10_000;
 
     private final int maxQueued;
