@@ -13,24 +13,12 @@ GATEWAY_HTTP=$((8080 + PORT_OFFSET))
 DOMAIN=${SIP_DOMAIN:-siplane.test}
 BOB_PORT=25062
 ALICE_PORT=25061
-passed=0
-failed=0
+# shellcheck source=.ci/checks.sh
+. "$ROOT/.ci/checks.sh"
 
-check() { # description command...
-    local description=$1
-    shift
-    if "$@" >"$WORK/check.log" 2>&1; then
-        passed=$((passed + 1))
-        printf '  ok    %s\n' "$description"
-    else
-        failed=$((failed + 1))
-        printf '  FAIL  %s\n' "$description"
-        sed 's/^/        /' "$WORK/check.log" | tail -n 30
-    fi
-}
 finish() {
     ./run.sh stop >/dev/null 2>&1
-    printf 'e2e-call: %d passed, %d failed\n' "$passed" "$failed"
+    print_summary e2e-call
     rm -rf "$WORK"
     [ "$failed" -eq 0 ]
     exit

@@ -16,22 +16,10 @@ trap 'rm -rf "$WORK"' EXIT
 export DEBIAN_FRONTEND=noninteractive
 export HELM_CACHE_HOME="$WORK/helm/cache" HELM_CONFIG_HOME="$WORK/helm/config" HELM_DATA_HOME="$WORK/helm/data"
 
-passed=0
-failed=0
-step() { # description command...: runs it, prints ok or the output on failure
-    local description=$1
-    shift
-    if "$@" >"$WORK/step.log" 2>&1; then
-        passed=$((passed + 1))
-        printf '  ok    %s\n' "$description"
-    else
-        failed=$((failed + 1))
-        printf '  FAIL  %s\n' "$description"
-        sed 's/^/        /' "$WORK/step.log" | tail -n 40
-    fi
-}
+# shellcheck source=.ci/checks.sh
+. "$ROOT/.ci/checks.sh"
 finish() {
-    printf 'validate-deploy: %d passed, %d failed\n' "$passed" "$failed"
+    print_summary validate-deploy
     [ "$failed" -eq 0 ]
     exit
 }
@@ -66,7 +54,7 @@ if [ ! -x "$HELM" ]; then
 fi
 
 echo "Deployment files:"
-step "tools: docker-compose, Helm, Python with PyYAML" \
+check "tools: docker-compose, Helm, Python with PyYAML" \
     bash -c "command -v docker-compose && '$HELM' version --short && [ -n '$PYTHON' ]"
 [ "$failed" -eq 0 ] || finish
 
@@ -77,7 +65,7 @@ step "tools: docker-compose, Helm, Python with PyYAML" \
 compose() { # runs docker-compose with only the given environment (no .env of the developer's)
     env -u REDIS_URL -u PLATFORM_API_TOKEN -u SIP_NONCE_SECRET -u SIP_DOMAIN -u PUBLIC_SIP_ADDRESS "$@"
 }
-step "docker-compose config -q (dummy secrets)" \
+check "docker-compose config -q (dummy secrets)" \
     compose PLATFORM_API_TOKEN=ci-dummy-token-0123456789 SIP_NONCE_SECRET=ci-dummy-nonce-0123456789 \
     docker-compose --env-file "$WORK/empty.env" -f docker-compose.yml config -q
 refuses_without_token() {
@@ -86,8 +74,8 @@ refuses_without_token() {
         && { echo "docker-compose accepted a missing PLATFORM_API_TOKEN"; return 1; }
     grep -q 'set PLATFORM_API_TOKEN in .env' <<<"$out" || { echo "unexpected message: $out"; return 1; }
 }
-step "docker-compose refuses to start without PLATFORM_API_TOKEN" refuses_without_token
-step ".env.example is a complete environment for docker-compose (once its secrets are filled in)" \
+check "docker-compose refuses to start without PLATFORM_API_TOKEN" refuses_without_token
+check ".env.example is a complete environment for docker-compose (once its secrets are filled in)" \
     bash -c "sed 's/^PLATFORM_API_TOKEN=.*/PLATFORM_API_TOKEN=abcdefabcdefabcdef/; s/^SIP_NONCE_SECRET=.*/SIP_NONCE_SECRET=n/' .env.example >'$WORK/example.env' && docker-compose --env-file '$WORK/example.env' -f docker-compose.yml config -q"
 compose PLATFORM_API_TOKEN=ci-dummy-token-0123456789 SIP_NONCE_SECRET=ci-dummy-nonce-0123456789 \
     docker-compose --env-file "$WORK/empty.env" -f docker-compose.yml config >"$WORK/compose.yml" 2>/dev/null
@@ -97,11 +85,11 @@ compose PLATFORM_API_TOKEN=ci-dummy-token-0123456789 SIP_NONCE_SECRET=ci-dummy-n
 # ---------------------------------------------------------------------------------------------------------
 CHART=helm/siplane
 FIXED=(--set proxy.autoscaling.enabled=false --set proxy.replicas=4 --set redirect.enabled=false --set redis.persistence.enabled=false)
-step "helm lint --strict (default values)" "$HELM" lint --strict "$CHART"
-step "helm lint --strict (scaled values)" "$HELM" lint --strict "$CHART" -f "$CHART/ci/scaled-values.yaml"
-step "helm template (default values)" bash -c "'$HELM' template siplane '$CHART' >'$WORK/default.yaml'"
-step "helm template (scaled values)" bash -c "'$HELM' template siplane '$CHART' -f '$CHART/ci/scaled-values.yaml' >'$WORK/scaled.yaml'"
-step "helm template (fixed proxy count, no redirect, no persistence)" \
+check "helm lint --strict (default values)" "$HELM" lint --strict "$CHART"
+check "helm lint --strict (scaled values)" "$HELM" lint --strict "$CHART" -f "$CHART/ci/scaled-values.yaml"
+check "helm template (default values)" bash -c "'$HELM' template siplane '$CHART' >'$WORK/default.yaml'"
+check "helm template (scaled values)" bash -c "'$HELM' template siplane '$CHART' -f '$CHART/ci/scaled-values.yaml' >'$WORK/scaled.yaml'"
+check "helm template (fixed proxy count, no redirect, no persistence)" \
     bash -c "'$HELM' template siplane '$CHART' ${FIXED[*]} >'$WORK/fixed.yaml'"
 render_notes() { # values args...: NOTES.txt only renders on install; render it through tpl in a copy of the chart
     rm -rf "$WORK/notes" && mkdir -p "$WORK/notes" && cp -r "$CHART" "$WORK/notes/siplane" || return 1
@@ -109,11 +97,11 @@ render_notes() { # values args...: NOTES.txt only renders on install; render it 
     printf 'notes: |\n{{ tpl (.Files.Get "NOTES.render") . | indent 2 }}\n' >"$WORK/notes/siplane/templates/zz-notes.yaml"
     "$HELM" template siplane "$WORK/notes/siplane" "$@" --show-only templates/zz-notes.yaml | grep -q 'Register a phone'
 }
-step "NOTES.txt renders (default values)" render_notes
-step "NOTES.txt renders (scaled values)" render_notes -f "$CHART/ci/scaled-values.yaml"
-step "helm template fails without redis.url when Redis is external" \
+check "NOTES.txt renders (default values)" render_notes
+check "NOTES.txt renders (scaled values)" render_notes -f "$CHART/ci/scaled-values.yaml"
+check "helm template fails without redis.url when Redis is external" \
     bash -c "! '$HELM' template siplane '$CHART' --set redis.enabled=false"
-step "helm template fails on a short apiToken" \
+check "helm template fails on a short apiToken" \
     bash -c "! '$HELM' template siplane '$CHART' --set secrets.apiToken=short"
 
 # ---------------------------------------------------------------------------------------------------------
