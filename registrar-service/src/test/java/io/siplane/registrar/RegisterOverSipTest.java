@@ -43,7 +43,7 @@ class RegisterOverSipTest {
 
     @BeforeAll
     void start() {
-        registrar = RunningRegistrar.start("sip.digest.lockout=3s");
+        registrar = RunningRegistrar.start("sip.digest.lockout=3s", "registrar.trusted-edges=127.0.0.24");
         udp = TestUserAgent.udp().sendingTo(registrar.sipPort());
         tcp = TestUserAgent.tcp().sendingTo(registrar.sipPort());
     }
@@ -447,6 +447,23 @@ class RegisterOverSipTest {
         }
 
         assertThat(bindings(user)).hasSize(10).extracting(Binding::contactUri).doesNotContain("sip:" + user + "@127.0.0.1:7101");
+    }
+
+    @Test
+    void behindATrustedEdgeTheClientAddressComesFromTheViaBelowTheEdges() {
+        String user = newUser("yves");
+        registrar.subscriber(user, "pw");
+        try (TestUserAgent gateway = TestUserAgent.onAddress("udp", "127.0.0.24").sendingTo(registrar.sipPort())) {
+            Response response = gateway.register(user, DOMAIN)
+                    .header("Via", "SIP/2.0/UDP 192.168.1.20:5062;branch=z9hG4bKphone1;received=203.0.113.9;rport=40000")
+                    .send(Credentials.md5(user, "pw"));
+
+            assertThat(response.getStatusCode()).isEqualTo(200);
+        }
+        assertThat(bindings(user)).singleElement().satisfies(b -> assertThat(b.received()).hasValueSatisfying(r -> {
+            assertThat(r.address()).isEqualTo("203.0.113.9");
+            assertThat(r.port()).isEqualTo(40000);
+        }));
     }
 
     @Test

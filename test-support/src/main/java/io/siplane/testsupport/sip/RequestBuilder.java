@@ -107,7 +107,10 @@ public final class RequestBuilder {
         return this;
     }
 
-    /** Adds any header as text, e.g. {@code header("Supported", "path")}; repeated calls add more headers. */
+    /**
+     * Adds any header as text, e.g. {@code header("Supported", "path")}; repeated calls add more headers. A
+     * {@code Via} goes below the agent's own, as if the request came from a client behind this agent (an edge).
+     */
     public RequestBuilder header(String name, String value) {
         headers.add(Map.entry(name, value));
         return this;
@@ -139,6 +142,11 @@ public final class RequestBuilder {
             CSeqHeader cseqHeader = f.headers().createCSeqHeader(seq, method);
             MaxForwardsHeader mf = f.headers().createMaxForwardsHeader(maxForwards);
             List<ViaHeader> vias = new ArrayList<>(List.of(ua.newVia()));
+            for (Map.Entry<String, String> h : headers) {
+                if (isVia(h.getKey())) {
+                    vias.add((ViaHeader) f.headers().createHeader(ViaHeader.NAME, h.getValue()));
+                }
+            }
             Request request = f.messages().createRequest(uri, method, callIdHeader, cseqHeader, fromHeader, toHeader, vias, mf);
             for (String c : contacts) {
                 request.addHeader(f.headers().createHeader("Contact", c));
@@ -147,8 +155,10 @@ public final class RequestBuilder {
                 request.addHeader(f.headers().createExpiresHeader(expires));
             }
             for (Map.Entry<String, String> h : headers) {
-                Header header = f.headers().createHeader(h.getKey(), h.getValue());
-                request.addHeader(header);
+                if (!isVia(h.getKey())) {
+                    Header header = f.headers().createHeader(h.getKey(), h.getValue());
+                    request.addHeader(header);
+                }
             }
             if (body != null) {
                 String[] type = contentType.split("/", 2);
@@ -179,6 +189,10 @@ public final class RequestBuilder {
         return ua.sendAuthenticatedAsync(build(), credentials);
     }
 
+
+    private static boolean isVia(String name) {
+        return ViaHeader.NAME.equalsIgnoreCase(name) || "v".equalsIgnoreCase(name);
+    }
 
     private Address address(String text) throws ParseException {
         return ua.factories().addresses().createAddress(text);

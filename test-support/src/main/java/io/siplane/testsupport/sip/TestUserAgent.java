@@ -297,7 +297,7 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
         return next;
     }
 
-    /** A copy of {@code original} with a fresh Via branch and a CSeq above both its own and any used on its Call-ID. */
+    /** A copy of {@code original} with a fresh top Via branch and a CSeq above both its own and any used on its Call-ID. */
     public Request followUp(Request original) {
         Request next = (Request) original.clone();
         try {
@@ -308,8 +308,13 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
         } catch (InvalidArgumentException e) {
             throw new IllegalStateException(e);
         }
-        next.removeHeader(ViaHeader.NAME);
-        next.addHeader(newVia());
+        // only our own (topmost) Via is new: Vias below it stay, as for a request relayed by an edge
+        next.removeFirst(ViaHeader.NAME);
+        try {
+            next.addFirst(newVia());
+        } catch (SipException e) {
+            throw new IllegalStateException(e);
+        }
         return next;
     }
 
