@@ -28,6 +28,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.siplane.location.LocationStore;
 import io.siplane.location.cache.CachedBindingLookup;
 import io.siplane.location.cache.LocationEventsListener;
+import io.siplane.location.cache.LocationEventsSubscription;
 import io.siplane.location.redis.RedisGuard;
 import io.siplane.location.redis.RedisLocationStore;
 import io.siplane.location.redis.RedisSchema;
@@ -108,7 +109,15 @@ public class LocationClientAutoConfiguration {
         RedisMessageListenerContainer container = new RedisMessageListenerContainer();
         container.setConnectionFactory(connectionFactory);
         container.setRecoveryInterval(1000L);
+        container.setAutoStartup(false);
         container.addMessageListener(listener, new ChannelTopic(RedisSchema.EVENTS_CHANNEL));
         return container;
+    }
+
+    @Bean
+    @ConditionalOnBean(name = "locationEventsContainer")
+    LocationEventsSubscription locationEventsSubscription(
+            @org.springframework.beans.factory.annotation.Qualifier("locationEventsContainer") RedisMessageListenerContainer container) {
+        return new LocationEventsSubscription(container, java.time.Duration.ofSeconds(1));
     }
 }
