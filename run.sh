@@ -7,7 +7,7 @@
 #   ./run.sh stop      stop what ./run.sh started (nothing of ours is left running)
 #   ./run.sh status    services, ports, pids and health; exit 0 all healthy, 1 something wrong, 3 not running
 #
-# Configuration comes from the environment; the table is in docs/RUNNING.md and in `./run.sh help`.
+# Configuration comes from the environment; the table is in README.md ("Configuration reference") and in `./run.sh help`.
 # Logs, pid files and the session (token, demo passwords) live in .run/ (git-ignored).
 
 set -u -o pipefail
@@ -419,6 +419,18 @@ launch() { # name module http sip
     printf '%s\n' "$!" >"$PID_DIR/$name.pid"
     disown "$!" # watched through its pid file; no "Killed" notices from bash
     printf '%s\n' "$name" >>"$RUN_DIR/started"
+    await_exec "$!" "$name"
+}
+
+# Until env/setsid have exec'd the JVM, the new pid's command line is still ours and pid_of would take the
+# service for dead: on a loaded machine that window is long enough to fail a start. Waits for it (at most 5 s).
+await_exec() { # pid name
+    local i
+    for ((i = 0; i < 50; i++)); do
+        case "$(cmdline_of "$1")" in *"-Dsiplane.run.service=$2 "*) return 0 ;; esac
+        kill -0 "$1" 2>/dev/null || return 0
+        sleep 0.1
+    done
 }
 
 launch_redis() {
@@ -431,6 +443,7 @@ launch_redis() {
     printf '%s\n' "$!" >"$PID_DIR/redis.pid"
     disown "$!"
     printf '%s\n' redis >>"$RUN_DIR/started"
+    await_exec "$!" redis
 }
 
 log_excerpt() { # name: why it failed, without pages of stack frames
