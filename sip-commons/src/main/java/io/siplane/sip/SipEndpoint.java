@@ -28,6 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
+import io.siplane.sip.parser.GuardedMessageParserFactory;
+
 /**
  * One JAIN-SIP stack with a listening point and a {@link SipProvider} per transport, started and stopped with the
  * Spring context. Stopping leaves no stack thread behind.
@@ -213,6 +215,7 @@ public class SipEndpoint implements SmartLifecycle {
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", String.valueOf(properties.threadPoolSize()));
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", String.valueOf(properties.maxMessageSize()));
         p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", BoundedMessageProcessorFactory.class.getName());
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", GuardedMessageParserFactory.class.getName());
         p.setProperty(BoundedMessageProcessorFactory.MAX_UDP_QUEUE_PROPERTY, String.valueOf(properties.maxUdpQueue()));
         p.setProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", String.valueOf(properties.congestionTimeout().toMillis()));
         p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", String.valueOf(properties.maxTcpConnections()));

@@ -31,6 +31,7 @@ import io.siplane.sip.Transport;
 import io.siplane.sip.message.SipHeaders;
 import io.siplane.sip.message.SourceAddress;
 import io.siplane.sip.message.Vias;
+import io.siplane.sip.parser.MessageDefect;
 
 /**
  * The one {@link SipListener} of a stack: routes each request to the {@link SipRequestHandler} of its method and
@@ -38,7 +39,8 @@ import io.siplane.sip.message.Vias;
  *
  * <p>Whatever a handler does, the stack thread survives and the request is answered: an exception before the final
  * response becomes a plain 500 (the stack trace goes to the log, never to the wire). A method nobody handles gets
- * 405 with {@code Allow} (RFC 3261 §8.2.1); ACK is never answered (RFC 3261 §17.2.1).
+ * 405 with {@code Allow} (RFC 3261 §8.2.1); ACK is never answered (RFC 3261 §17.2.1). A request the parser marked
+ * with a {@link MessageDefect} (unknown SIP version, repeated single-value header) gets 505 or 400 and no handler.
  */
 public class SipRequestDispatcher implements SipListener {
 
@@ -93,6 +95,13 @@ public class SipRequestDispatcher implements SipListener {
             incoming = new IncomingRequest(event, provider, source, factories, serverName);
         } catch (RuntimeException e) {
             log.warn("dropping a {} whose source cannot be determined: {}", method, e.toString());
+            return;
+        }
+        if (request instanceof SIPMessage parsed && parsed.getApplicationData() instanceof MessageDefect defect) {
+            // a request the RI parsed although it is malformed (io.siplane.sip.parser): no handler sees it
+            if (!Request.ACK.equals(method)) {
+                answer(incoming, () -> incoming.response(defect.status(), defect.reason()));
+            }
             return;
         }
         Optional<SipRequestHandler> handler = Optional.ofNullable(byMethod.get(method)).or(() -> anyMethod);

@@ -1,0 +1,111 @@
+package io.siplane.sip.parser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.siplane.sip.autoconfigure.SipAutoConfiguration;
+import io.siplane.sip.pipeline.IncomingRequest;
+import io.siplane.sip.pipeline.SipRequestHandler;
+import io.siplane.testsupport.sip.SipPorts;
+import io.siplane.testsupport.torture.HostRewriter;
+import io.siplane.testsupport.torture.RawSipClient;
+import io.siplane.testsupport.torture.SipPacket;
+import io.siplane.testsupport.torture.TortureMessages;
+import io.siplane.testsupport.torture.WireHygiene;
+
+/** RFC 4475 messages that JAIN-SIP RI alone mishandles, against a bare endpoint that answers 200 to whatever it is given. */
+class MalformedRequestTest {
+
+    @Configuration(proxyBeanMethods = false)
+    static class AcceptEverything {
+        @Bean
+        SipRequestHandler everything() {
+            return new SipRequestHandler() {
+                @Override
+                public Set<String> methods() {
+                    return Set.of(Request.OPTIONS, Request.INVITE, "NEWMETHOD");
+                }
+
+                @Override
+                public void handle(IncomingRequest request) throws Exception {
+                    request.respond(Response.OK);
+                }
+            };
+        }
+    }
+
+    private final int port = SipPorts.freeUdpAndTcpPort();
+
+    private ApplicationContextRunner runner() {
+        return new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(SipAutoConfiguration.class))
+                .withUserConfiguration(AcceptEverything.class)
+                .withPropertyValues("sip.bind-address=127.0.0.1", "sip.port=" + port);
+    }
+
+    @Test
+    void theAutomatic400ForAMalformedDatagramNamesTheHeaderAtMostWithoutLineBreaksOrRequestText() {
+        Map<String, String> headerOf = Map.of("ncl", "Content-Length", "scalar02", "CSeq", "badinv01", "message",
+                "lwsruri", "message", "ltgtruri", "message");
+        runner().run(context -> headerOf.forEach((name, header) -> {
+            Optional<SipPacket> answer = send(name, "UDP");
+
+            assertThat(answer).as("%s answered", name).isPresent();
+            assertThat(answer.get().startLine()).isEqualTo("SIP/2.0 400 Bad Request (malformed " + header + ")");
+            assertThat(WireHygiene.problem(answer.get())).as(name).isEmpty();
+        }));
+    }
+
+    @Test
+    void requestsTheStackParsesAlthoughMalformedAreRejectedBeforeAnyHandler() {
+        Map<String, Integer> statusOf = Map.of("badvers", 505, "multi01", 400, "mcl01", 400);
+        runner().run(context -> statusOf.forEach((name, status) -> {
+            for (String transport : List.of("UDP", "TCP")) {
+                Optional<SipPacket> answer = send(name, transport);
+
+                assertThat(answer).as("%s over %s answered", name, transport).isPresent();
+                assertThat(answer.get().status()).as("%s over %s", name, transport).contains(status);
+                assertThat(WireHygiene.problem(answer.get())).isEmpty();
+            }
+        }));
+    }
+
+    @Test
+    void wellFormedTortureMessagesStillReachTheHandler() {
+        runner().run(context -> {
+            for (String name : List.of("lwsdisp", "intmeth", "longreq", "esc01", "transports")) {
+                for (String transport : List.of("UDP", "TCP")) {
+                    assertThat(send(name, transport).flatMap(SipPacket::status)).as("%s over %s", name, transport)
+                            .hasValueSatisfying(s -> assertThat(s).isIn(200, 405));
+                    // these RFC messages share one branch: the RI drops a request whose branch it is still finishing
+                    Thread.sleep(150);
+                }
+            }
+        });
+    }
+
+    private Optional<SipPacket> send(String name, String transport) {
+        RawSipClient client = RawSipClient.loopback(port);
+        byte[] message = TortureMessages.named(name).bytes();
+        RawSipClient.Exchange exchange = "TCP".equals(transport)
+                ? client.tcp(p -> HostRewriter.rewrite(message, "example.com", "TCP", p), Duration.ofSeconds(5),
+                        r -> r.stream().anyMatch(SipPacket::isFinalResponse))
+                : client.udp(p -> HostRewriter.rewrite(message, "example.com", "UDP", p), Duration.ofSeconds(5),
+                        r -> r.stream().anyMatch(SipPacket::isFinalResponse));
+        return exchange.received().stream().filter(SipPacket::isFinalResponse).findFirst();
+    }
+}
