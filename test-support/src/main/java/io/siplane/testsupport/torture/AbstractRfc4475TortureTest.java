@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.MethodOrderer;
@@ -41,6 +42,7 @@ public abstract class AbstractRfc4475TortureTest {
     private SipServiceUnderTest service;
     private Set<Thread> stackThreads;
     private final List<TortureResult> results = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, String> judged = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Starts the service under test. */
     protected abstract SipServiceUnderTest start();
@@ -53,6 +55,27 @@ public abstract class AbstractRfc4475TortureTest {
      */
     protected Map<String, Set<Integer>> roleExpectations() {
         return Map.of();
+    }
+
+    /**
+     * Messages this service is known to handle against the RFC's rule, with why: their tests are reported as aborted
+     * (not passed) with that text, as long as the service's answer is still clean (no 500, no leak). A listed message
+     * that passes fails its test, so the list shrinks when a service is fixed.
+     */
+    protected Map<String, String> knownDeviations() {
+        return STACK_DEVIATIONS;
+    }
+
+    /** Deviations of JAIN-SIP RI 1.3.0-91 itself, shared by every service: start a service's list from these. */
+    protected static final Map<String, String> STACK_DEVIATIONS = Map.of(
+            "ipv6-bad", "JAIN-SIP RI reads an unbracketed IPv6 address in a SIP URI (sip:2001:db8::10) as that address "
+                    + "instead of rejecting it (RFC 5118 §4.2), so the service answers as for any other Request-URI");
+
+    /** {@link #STACK_DEVIATIONS} plus a service's own. */
+    protected static Map<String, String> stackDeviationsAnd(Map<String, String> own) {
+        Map<String, String> all = new java.util.HashMap<>(STACK_DEVIATIONS);
+        all.putAll(own);
+        return Map.copyOf(all);
     }
 
     /** The messages sent; all of RFC 4475 and RFC 5118 unless a service has a documented reason. */
@@ -109,29 +132,50 @@ public abstract class AbstractRfc4475TortureTest {
         List<TortureResult> run = TortureRun.run(service.client(), service.domain(), transport, messages());
         results.addAll(run);
         Map<String, Set<Integer>> role = roleExpectations();
+        Map<String, String> deviations = knownDeviations();
         return run.stream().map(r -> DynamicTest.dynamicTest(
                 r.message().name() + " (" + r.message().source() + ", " + r.message().expectation() + ") over " + transport,
                 () -> {
-                    assertThat(r.verdict().ok()).as(r.describe()).isTrue();
-                    Set<Integer> required = role.get(r.message().name());
-                    if (required != null) {
-                        assertThat(r.finalStatus()).as("%s: the %s role requires one of %s", r.describe(), service.name(), required)
-                                .isPresent().get().isIn(required);
+                    String name = r.message().name();
+                    Set<Integer> required = role.get(name);
+                    boolean ok = required == null ? r.verdict().ok()
+                            : r.finalStatus().filter(required::contains).isPresent() && hygienic(r);
+                    String why = required == null ? r.describe()
+                            : r.describe() + "; the " + service.name() + " must answer one of " + required;
+                    String key = name + "/" + r.transport();
+                    judged.put(key, ok ? "ok" : "FAIL " + why);
+                    if (deviations.containsKey(name) && !ok) {
+                        judged.put(key, "KNOWN " + deviations.get(name));
                     }
+                    if (deviations.containsKey(name)) {
+                        assertThat(ok).as("%s is listed as a known deviation but now behaves: remove it from the list", why).isFalse();
+                        assertThat(hygienic(r) && !r.finalStatus().filter(s -> s == 500).isPresent())
+                                .as("even a known deviation answers cleanly: %s", why).isTrue();
+                        Assumptions.abort("known deviation of " + service.name() + ": " + deviations.get(name) + " (" + why + ")");
+                    }
+                    assertThat(ok).as(why).isTrue();
                 }));
+    }
+
+    private static boolean hygienic(TortureResult r) {
+        return r.exchange().received().stream().allMatch(p -> WireHygiene.problem(p).isEmpty());
     }
 
     private void writeSummary() {
         if (service == null || results.isEmpty()) {
             return;
         }
+        List<String> order = messages().stream().map(TortureMessage::name).toList();
         String table = results.stream()
-                .sorted((a, b) -> a.message().name().equals(b.message().name()) ? a.transport().compareTo(b.transport()) : 0)
+                .sorted(java.util.Comparator.comparing((TortureResult r) -> order.indexOf(r.message().name()))
+                        .thenComparing(TortureResult::transport, java.util.Comparator.reverseOrder()))
                 .map(r -> String.format("%-30s %-18s %-10s %-4s %-8s %s", r.message().name(), r.message().source(),
-                        r.message().expectation(), r.transport(), r.outcome(), r.verdict().ok() ? "ok" : "FAIL " + r.verdict().reason()))
+                        r.message().expectation(), r.transport(), r.outcome(), judged.getOrDefault(r.message().name() + "/" + r.transport(), "not run")))
                 .collect(Collectors.joining("\n"));
-        long failures = results.stream().filter(r -> !r.verdict().ok()).count();
-        String text = service.name() + ": " + results.size() + " exchanges, " + failures + " failed\n" + table + "\n";
+        long failures = judged.values().stream().filter(v -> v.startsWith("FAIL")).count();
+        long known = judged.values().stream().filter(v -> v.startsWith("KNOWN")).count();
+        String text = service.name() + ": " + results.size() + " exchanges, " + failures + " failed, " + known
+                + " known deviations\n" + table + "\n";
         try {
             Path dir = Path.of("target", "torture");
             Files.createDirectories(dir);

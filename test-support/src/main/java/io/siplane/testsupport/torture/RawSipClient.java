@@ -24,6 +24,8 @@ import java.util.function.Predicate;
 public final class RawSipClient {
 
     private static final int MAX_DATAGRAM = 65_535;
+    /** How long a TCP exchange keeps its connection open after the answer came. */
+    private static final Duration LINGER = Duration.ofMillis(200);
 
     private final InetSocketAddress server;
 
@@ -117,7 +119,13 @@ public final class RawSipClient {
                 socket.getOutputStream().write(probe.bytes("TCP", server.getPort(), socket.getLocalPort()));
             }
             socket.getOutputStream().flush();
-            return collect(socket, bytes, wait, done, probe);
+            Exchange exchange = collect(socket, bytes, wait, done, probe);
+            // a client that hangs up the moment it has its answer makes the server log send failures: stay a moment
+            Thread.sleep(LINGER.toMillis());
+            return exchange;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         } catch (IOException e) {
             throw new UncheckedIOException("TCP exchange with " + server, e);
         }

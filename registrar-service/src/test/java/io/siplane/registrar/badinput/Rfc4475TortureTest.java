@@ -1,0 +1,53 @@
+package io.siplane.registrar.badinput;
+
+import java.util.Map;
+import java.util.Set;
+
+import io.siplane.registrar.RegistrarApplication;
+import io.siplane.testsupport.RedisFixture;
+import io.siplane.testsupport.app.RunningService;
+import io.siplane.testsupport.sip.SipPorts;
+import io.siplane.testsupport.torture.AbstractRfc4475TortureTest;
+import io.siplane.testsupport.torture.SipServiceUnderTest;
+
+/** RFC 4475 / RFC 5118 torture messages against the real registrar over UDP and TCP. */
+class Rfc4475TortureTest extends AbstractRfc4475TortureTest {
+
+    static final String DOMAIN = "torture.test";
+    private RunningService registrar;
+
+    @Override
+    protected SipServiceUnderTest start() {
+        registrar = RunningService.start(RegistrarApplication.class, Map.of(
+                "server.port", "0", "sip.port", String.valueOf(SipPorts.freeUdpAndTcpPort()),
+                "spring.data.redis.url", RedisFixture.url(), "sip.thread-pool-size", "8",
+                "sip.digest.nonce-secret", "registrar-torture-nonce-secret-0123456789", "registrar.domains", DOMAIN));
+        return SipServiceUnderTest.of("registrar-service", registrar, DOMAIN);
+    }
+
+    @Override
+    protected void stop() {
+        if (registrar != null) {
+            registrar.close();
+        }
+    }
+
+    @Override
+    protected Map<String, Set<Integer>> roleExpectations() {
+        return Map.of(
+                // RFC 3261 §10.3: every REGISTER for our domain is challenged first
+                "dblreq", Set.of(401), "cparam01", Set.of(401), "cparam02", Set.of(401), "regescrt", Set.of(401),
+                // RFC 4475 §3.3.7: an unknown Authorization scheme gets a challenge in a scheme we know
+                "regaut01", Set.of(401),
+                // RFC 4475 §3.3.4: "A registrar would reject this request with a 400 Bad Request response, since the
+                // To: header field is required to contain a SIP or SIPS URI as an AOR"
+                "unksm2", Set.of(400));
+    }
+
+    @Override
+    protected Map<String, String> knownDeviations() {
+        return stackDeviationsAnd(Map.of("escnull", "the registrar answers 400 Invalid To to an AOR whose user part "
+                + "unescapes to a NUL (location-client AddressOfRecord.tryParse refuses control characters); RFC 4475 "
+                + "§3.1.1.4 calls the message valid, to be processed (challenged) normally"));
+    }
+}
