@@ -106,15 +106,9 @@ class PlatformThroughGatewayTest {
                 && gateway.pool(PoolRole.REGISTRAR).targets().stream().anyMatch(Target::acceptsNew));
     }
 
-    /**
-     * Starts another service's application with its own application.yml: on this test classpath the gateway's
-     * application.yml comes first and would shadow theirs.
-     */
+    /** Starts another service's application (with its own application.yml: see {@link RunningService}). */
     static RunningService service(Class<?> application, Map<String, String> properties) {
-        Map<String, String> props = new LinkedHashMap<>(properties);
-        String jar = application.getProtectionDomain().getCodeSource().getLocation().toString();
-        props.put("spring.config.location", jar.endsWith(".jar") ? "jar:" + jar + "!/application.yml" : jar + "application.yml");
-        return RunningService.start(application, props);
+        return RunningService.start(application, properties);
     }
 
     static RunningService proxy(String address, String redis) {

@@ -21,8 +21,9 @@ import org.springframework.validation.annotation.Validated;
  * @param maxExpires     longer ones are shortened to this
  * @param defaultExpires used when neither the contact nor the request says
  * @param retryAfter     Retry-After on the 500 sent while the location store is unavailable
- * @param trustedEdges   source addresses of SIP edges (the gateway) that forward REGISTER: for requests from
- *                       them, the client's address is taken from the Via below theirs (received/rport)
+ * @param trustedEdges   source addresses or CIDR blocks of SIP edges (the gateway) that forward REGISTER: for
+ *                       requests from them, the client's address is taken from the Via below theirs (received/rport);
+ *                       a block such as the pod network suits a gateway whose address changes (Kubernetes)
  */
 @Validated
 @ConfigurationProperties("registrar")
@@ -40,6 +41,7 @@ public record RegistrarProperties(
                 .map(d -> d.strip().toLowerCase(Locale.ROOT)).filter(d -> !d.isEmpty()).distinct().toList();
         trustedEdges = trustedEdges == null ? List.of() : trustedEdges.stream()
                 .map(String::strip).filter(s -> !s.isEmpty()).toList();
+        trustedEdges.forEach(io.siplane.sip.net.Cidr::parse); // fail at start-up on a malformed entry
         if (domains.isEmpty()) {
             throw new IllegalArgumentException("registrar.domains (SIP_DOMAIN) must name at least one domain");
         }

@@ -14,6 +14,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.siplane.sip.net.Cidr;
 
 /**
  * Per-source-address request limiting, like Kamailio's pike: a token bucket per source IP; requests beyond it are

@@ -21,14 +21,15 @@ import io.siplane.registrar.register.RequestedContact;
 import io.siplane.sip.digest.SipDigest;
 import io.siplane.sip.message.SipHeaders;
 import io.siplane.sip.message.SourceAddress;
+import io.siplane.sip.net.Cidr;
 
 /** Reads a JAIN-SIP REGISTER into a {@link RegisterRequest}; anything unusable is an {@link InvalidRegisterException}. */
 final class RegisterRequestReader {
 
-    private final List<String> trustedEdges;
+    private final List<Cidr> trustedEdges;
 
     RegisterRequestReader(List<String> trustedEdges) {
-        this.trustedEdges = List.copyOf(trustedEdges);
+        this.trustedEdges = trustedEdges.stream().map(Cidr::parse).toList();
     }
 
     RegisterRequest read(Request request, SourceAddress source) throws InvalidRegisterException {
@@ -107,7 +108,7 @@ final class RegisterRequestReader {
      * (RFC 3581) — so lockout and the stored source concern the phone, not the gateway.
      */
     private ReceivedFrom client(Request request, SourceAddress source) {
-        if (trustedEdges.contains(source.address())) {
+        if (trustedEdges.stream().anyMatch(edge -> edge.contains(source.address()))) {
             List<ViaHeader> vias = SipHeaders.all(request, ViaHeader.NAME, ViaHeader.class);
             if (vias.size() >= 2) {
                 ViaHeader client = vias.get(1);
