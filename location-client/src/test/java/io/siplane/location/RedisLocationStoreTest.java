@@ -29,6 +29,10 @@ import io.siplane.location.cache.CachedBindingLookup;
 import io.siplane.location.redis.RedisSchema;
 import io.siplane.testsupport.RedisFixture;
 
+/**
+ * The store's contract, run against a standalone Redis here and against a Redis Cluster by
+ * {@link RedisClusterLocationStoreTest}.
+ */
 @SpringBootTest(classes = StoreTestApplication.class, properties = {
         "siplane.location.max-contacts-per-aor=100",
         "siplane.location.cache.fresh-for=30s",
@@ -41,11 +45,11 @@ class RedisLocationStoreTest {
     }
 
     @Autowired
-    LocationStore store;
+    protected LocationStore store;
     @Autowired
     BindingLookup lookup;
     @Autowired
-    RedisConnectionFactory connectionFactory;
+    protected RedisConnectionFactory connectionFactory;
 
     private static AddressOfRecord freshAor() {
         return AddressOfRecord.parse("sip:user-" + UUID.randomUUID() + "@store.test");
