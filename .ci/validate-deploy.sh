@@ -101,6 +101,9 @@ check "NOTES.txt renders (default values)" render_notes
 check "NOTES.txt renders (scaled values)" render_notes -f "$CHART/ci/scaled-values.yaml"
 check "helm template fails without redis.url when Redis is external" \
     bash -c "! '$HELM' template siplane '$CHART' --set redis.enabled=false"
+cluster_env_count() { "$HELM" template siplane "$CHART" --set redis.enabled=false --set 'redis.clusterNodes=r1:6379\,r2:6379' | grep -c SPRING_DATA_REDIS_CLUSTER_NODES; }
+check "helm template points every store user at a Redis Cluster with redis.clusterNodes" \
+    bash -c "[ $(cluster_env_count) -ge 4 ]"
 check "helm template fails on a short apiToken" \
     bash -c "! '$HELM' template siplane '$CHART' --set secrets.apiToken=short"
 

@@ -62,8 +62,10 @@ items:
 {{- define "siplane.redisUrl" -}}
 {{- if .Values.redis.enabled -}}
 {{- printf "redis://%s-redis.%s.svc.cluster.local:6379" (include "siplane.fullname" .) .Release.Namespace -}}
+{{- else if or .Values.redis.clusterNodes .Values.redis.sentinel.master -}}
+{{- .Values.redis.url -}}
 {{- else -}}
-{{- required "redis.url is required when redis.enabled is false (or provide REDIS_URL in secrets.existingSecret)" .Values.redis.url -}}
+{{- required "redis.url (or redis.clusterNodes, or redis.sentinel) is required when redis.enabled is false (or provide REDIS_URL in secrets.existingSecret)" .Values.redis.url -}}
 {{- end -}}
 {{- end -}}
 
