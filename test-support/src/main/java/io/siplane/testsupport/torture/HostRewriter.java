@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
  *     stays invalid ({@code [:::1]}); ports become {@code replyPort}.</li>
  * <li>IPv4 addresses (documentation, broadcast or loopback): {@code 127.0.0.1}, ports {@code replyPort}.</li>
  * <li>Host names ({@code *.com}, {@code .net}, {@code .org}, {@code .edu}): the test domain, ports {@code replyPort}.</li>
+ * <li>Route and Record-Route hosts, and {@code maddr}: {@code 127.0.0.1:replyPort} (a proxy sends there).</li>
  * </ul>
  * The rest of every byte (odd whitespace, escapes, NULs, raw UTF-8) is kept: headers are handled as ISO-8859-1.
  */
@@ -40,6 +41,11 @@ public final class HostRewriter {
     /** An escaped {@code @} in a user part ({@code sips%3Auser%40example.com@...}): not a host, rewritten for tidiness. */
     private static final Pattern ESCAPED_HOST_NAME = Pattern.compile(
             "(%40)((?:[A-Za-z0-9\\-]+\\.)+(?:com|net|org|edu))(?![0-9A-Za-z\\-.])", Pattern.CASE_INSENSITIVE);
+    /** Route and Record-Route fields, continuation lines included: a proxy sends to what they name. */
+    private static final Pattern ROUTE_FIELD = Pattern.compile("(?im)^(?:route|record-route)[ \\t]*:[^\\r\\n]*(?:\\r?\\n[ \\t][^\\r\\n]*)*");
+    private static final Pattern MADDR = Pattern.compile("(?i)(maddr=)([A-Za-z0-9.\\-\\[\\]:]+)");
+    /** A magic-cookie branch (RFC 3261 §8.1.1.7) with an identifier after the cookie. */
+    private static final Pattern BRANCH = Pattern.compile("(?i)(branch\\s*=\\s*)(z9hG4bK[^;,\\s]+)");
     private static final Pattern CONTENT_LENGTH = Pattern.compile("(?im)^(?:content-length|l)[ \\t]*:[ \\t]*(-?[0-9]{1,9})[ \\t]*$");
 
     private HostRewriter() {
@@ -52,6 +58,16 @@ public final class HostRewriter {
      * @param replyPort the sender's own port
      */
     public static byte[] rewrite(byte[] message, String domain, String transport, int replyPort) {
+        return rewrite(message, domain, transport, replyPort, "");
+    }
+
+    /**
+     * Also appends {@code branchSuffix} to every magic-cookie branch that has an identifier: the RFCs reuse a few
+     * branch values across messages, and JAIN-SIP RI matches server transactions on the branch alone (not branch +
+     * sent-by + method, RFC 3261 §17.2.3), so a stateful server would silently drop the second message for as long as
+     * the first one's transaction lives (32 s). A bare {@code z9hG4bK} (RFC 4475 §3.2.1) stays as it is.
+     */
+    public static byte[] rewrite(byte[] message, String domain, String transport, int replyPort, String branchSuffix) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(message.length + 64);
         int offset = 0;
         boolean first = true;
@@ -59,7 +75,11 @@ public final class HostRewriter {
             int headerEnd = indexOf(message, offset, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             int bodyStart = headerEnd < 0 ? message.length : headerEnd + 4;
             String headers = new String(message, offset, bodyStart - offset, StandardCharsets.ISO_8859_1);
-            out.writeBytes(rewriteHeaders(headers, domain, transport, replyPort, first).getBytes(StandardCharsets.ISO_8859_1));
+            String rewritten = rewriteHeaders(headers, domain, transport, replyPort, first);
+            if (!branchSuffix.isEmpty()) {
+                rewritten = BRANCH.matcher(rewritten).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + m.group(2) + "-" + branchSuffix));
+            }
+            out.writeBytes(rewritten.getBytes(StandardCharsets.ISO_8859_1));
             first = false;
             // the body as framed by its own Content-Length: what follows it (RFC 4475 §3.1.1.8) is a message too
             Matcher cl = CONTENT_LENGTH.matcher(headers);
@@ -95,6 +115,11 @@ public final class HostRewriter {
         reference.appendTail(v6);
 
         String text = UNBRACKETED_IPV6.matcher(v6).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + "::1"));
+        // whatever a Route names is where a proxy sends next: to the sender, never to a name that needs DNS
+        text = ROUTE_FIELD.matcher(text).replaceAll(field -> Matcher.quoteReplacement(
+                HOST_NAME.matcher(IPV4.matcher(IPV6_REFERENCE.matcher(field.group()).replaceAll("127.0.0.1" + port))
+                        .replaceAll("127.0.0.1" + port)).replaceAll("127.0.0.1" + port)));
+        text = MADDR.matcher(text).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + "127.0.0.1"));
         text = IPV4.matcher(text).replaceAll(m -> Matcher.quoteReplacement("127.0.0.1" + (m.group(2) != null ? port : "")));
         text = HOST_NAME.matcher(text).replaceAll(m -> Matcher.quoteReplacement(domain + (m.group(2) != null ? port : "")));
         text = ESCAPED_HOST_NAME.matcher(text).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + domain));

@@ -1,13 +1,10 @@
 package io.siplane.testsupport.torture;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,17 +12,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Sends every torture message to a server over one transport, each from its own socket, and judges what came back.
- *
- * <p>Messages run in parallel, except those whose topmost Via carries the same branch: the RFC reuses a few branch
- * values (22 messages use {@code z9hG4bKkdjuw}), and JAIN-SIP RI 1.3.0-91 silently drops a request whose branch
- * equals that of a request still being processed, even from another sender (it matches pending transactions on the
- * branch alone, not on branch + sent-by + method as RFC 3261 §17.2.3 says), and for a moment after it was answered.
- * Those run one after another, a little apart.
+ * Sends every torture message to a server over one transport, all at once, each from its own socket and with its
+ * own branch (see {@link HostRewriter#rewrite(byte[], String, String, int, String)}), and judges what came back.
  */
 public final class TortureRun {
 
@@ -34,43 +24,25 @@ public final class TortureRun {
     /** The most to wait for an answer that need not come (a {@link SettleProbe} usually ends it much sooner). */
     public static final Duration SILENCE_WAIT = Duration.ofMillis(1500);
 
-    /** Between two messages with the same branch (see the class comment). */
-    static final Duration SAME_BRANCH_GAP = Duration.ofMillis(100);
-    private static final Pattern BRANCH = Pattern.compile("(?i)branch\\s*=\\s*([^;,\\s]+)");
-
     private TortureRun() {
     }
 
     public static List<TortureResult> run(RawSipClient client, String domain, String transport, List<TortureMessage> messages) {
-        Map<String, List<TortureMessage>> chains = new LinkedHashMap<>();
-        for (TortureMessage m : messages) {
-            Matcher b = BRANCH.matcher(new String(m.bytes(), StandardCharsets.ISO_8859_1));
-            String key = b.find() ? b.group(1).toLowerCase(Locale.ROOT) : "(no branch) " + m.name();
-            chains.computeIfAbsent(key, k -> new ArrayList<>()).add(m);
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(chains.size(), r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(messages.size(), 64), r -> {
             Thread t = new Thread(r, "torture-" + transport);
             t.setDaemon(true);
             return t;
         });
-        Map<TortureMessage, TortureResult> results = new ConcurrentHashMap<>();
         try {
-            List<Future<?>> running = new ArrayList<>();
-            for (List<TortureMessage> chain : chains.values()) {
-                running.add(pool.submit(() -> {
-                    for (TortureMessage m : chain) {
-                        results.put(m, one(client, domain, transport, m));
-                        // the stack forgets the previous request of the same branch just after it was answered
-                        Thread.sleep(SAME_BRANCH_GAP.toMillis());
-                    }
-                    return null;
-                }));
+            List<Future<TortureResult>> futures = new ArrayList<>();
+            for (TortureMessage m : messages) {
+                futures.add(pool.submit(() -> one(client, domain, transport, m)));
             }
-            long budget = messages.size() * (ANSWER_WAIT.toMillis() + 1_000);
-            for (Future<?> f : running) {
-                f.get(budget, TimeUnit.MILLISECONDS);
+            List<TortureResult> results = new ArrayList<>();
+            for (Future<TortureResult> f : futures) {
+                results.add(f.get(ANSWER_WAIT.toMillis() + 10_000, TimeUnit.MILLISECONDS));
             }
-            return messages.stream().map(results::get).toList();
+            return results;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -89,9 +61,11 @@ public final class TortureRun {
         Predicate<List<SipPacket>> done = kind == Expectation.Kind.DISCARD
                 ? received -> false
                 : received -> received.stream().anyMatch(p -> p.isFinalResponse() || p.isRequest());
-        RawSipClient.Exchange exchange = "TCP".equalsIgnoreCase(transport)
-                ? client.tcp(port -> HostRewriter.rewrite(message.bytes(), domain, "TCP", port), wait, done, probe)
-                : client.udp(port -> HostRewriter.rewrite(message.bytes(), domain, "UDP", port), wait, done, probe);
-        return new TortureResult(message, transport.toUpperCase(Locale.ROOT), exchange, TortureJudge.judge(message, exchange));
+        String branch = UUID.randomUUID().toString().substring(0, 8);
+        String t = transport.toUpperCase(Locale.ROOT);
+        RawSipClient.Exchange exchange = "TCP".equals(t)
+                ? client.tcp(port -> HostRewriter.rewrite(message.bytes(), domain, t, port, branch), wait, done, probe)
+                : client.udp(port -> HostRewriter.rewrite(message.bytes(), domain, t, port, branch), wait, done, probe);
+        return new TortureResult(message, t, exchange, TortureJudge.judge(message, exchange));
     }
 }

@@ -66,6 +66,20 @@ class HostRewriterTest {
     }
 
     @Test
+    void routesPointAtTheSenderAndBranchesBecomeUniqueExceptABareMagicCookie() {
+        String wsinv = new String(HostRewriter.rewrite(TortureMessages.named("wsinv").bytes(), "torture.test", "UDP", 40003, "x1"),
+                StandardCharsets.ISO_8859_1);
+        assertThat(wsinv).contains("Route:\r\n <sip:127.0.0.1:40003;lr;unknownwith=value;unknown-no-value>");
+        String mpart = new String(HostRewriter.rewrite(TortureMessages.named("mpart01").bytes(), "torture.test", "UDP", 40003, "x1"),
+                StandardCharsets.ISO_8859_1);
+        assertThat(mpart).contains("Route: <sip:127.0.0.1:40003>").contains("branch=z9hG4bK-d87543-4dade06d0bdb11ee-1--d87543--x1;");
+        assertThat(rewritten("inv2543")).contains("maddr=127.0.0.1>");
+        String badbranch = new String(HostRewriter.rewrite(TortureMessages.named("badbranch").bytes(), "torture.test", "UDP", 40003, "x1"),
+                StandardCharsets.ISO_8859_1);
+        assertThat(badbranch).contains(";branch=z9hG4bK\r\n");
+    }
+
+    @Test
     void theTrailingRequestOfAnOverlongDatagramIsRewrittenToo() {
         assertThat(rewritten("dblreq")).contains("INVITE sip:joe@torture.test SIP/2.0").doesNotContain("Via: SIP/2.0/UDP 192.0.2");
     }
