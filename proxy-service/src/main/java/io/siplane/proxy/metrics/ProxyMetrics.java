@@ -1,7 +1,9 @@
 package io.siplane.proxy.metrics;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
@@ -29,6 +31,7 @@ public class ProxyMetrics {
 
     private final MeterRegistry registry;
     private final Timer sessionSetup;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     public ProxyMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -54,13 +57,16 @@ public class ProxyMetrics {
     }
 
     public void forked(String method) {
-        Counter.builder("siplane.proxy.forks").description("Requests forked to more than one contact")
-                .tag("method", method(method)).register(registry).increment();
+        String m = method(method);
+        counters.computeIfAbsent("forks " + m, k -> Counter.builder("siplane.proxy.forks")
+                .description("Requests forked to more than one contact").tag("method", m).register(registry)).increment();
     }
 
     public void branchEnded(String method, String outcome) {
-        Counter.builder("siplane.proxy.branches").description("Branches of forwarded requests by how they ended")
-                .tag("method", method(method)).tag("outcome", outcome).register(registry).increment();
+        String m = method(method);
+        counters.computeIfAbsent("branches " + m + " " + outcome, k -> Counter.builder("siplane.proxy.branches")
+                .description("Branches of forwarded requests by how they ended").tag("method", m).tag("outcome", outcome)
+                .register(registry)).increment();
     }
 
     public void sessionSetUp(Duration elapsed) {
@@ -68,8 +74,9 @@ public class ProxyMetrics {
     }
 
     private Counter requests(String method, String status) {
-        return Counter.builder("siplane.proxy.requests").description("Requests by method and final status")
-                .tag("method", method(method)).tag("status", status).register(registry);
+        String m = method(method);
+        return counters.computeIfAbsent("requests " + m + " " + status, k -> Counter.builder("siplane.proxy.requests")
+                .description("Requests by method and final status").tag("method", m).tag("status", status).register(registry));
     }
 
     private static String method(String method) {
