@@ -18,6 +18,7 @@
 
 set -u -o pipefail
 
+ARGS="$*"
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BENCH/.." && pwd)
 SCENARIOS=$BENCH/scenarios
@@ -145,7 +146,6 @@ machine_info() {
 # ---------------------------------------------------------------------------------------------------------------
 # Workloads
 # ---------------------------------------------------------------------------------------------------------------
-
 # Registers the callee (a one-line users file, from the callee's own port) and every user once at a moderate rate;
 # on Siplane this is also where Redis memory per binding is measured.
 populate() {
@@ -354,7 +354,6 @@ cleanup() {
 }
 
 # ---------------------------------------------------------------------------------------------------------------
-ARGS="$*"
 OUT="$BENCH/out/$(date -u +%Y%m%d-%H%M%S)"
 mkdir -p "$OUT/steps"
 ln -sfn "$OUT" "$BENCH/out/latest"
