@@ -102,6 +102,30 @@ class ForkingTest {
     }
 
     @Test
+    void whenTwoDevicesAnswerAtOnceBothTwoHundredsReachTheCaller() {
+        String alice = platform.newSubscriber("alice");
+        String bob = platform.newSubscriber("bob");
+        try (TestUserAgent caller = TestUserAgent.udp().defaultUser(alice);
+             TestUserAgent desk = TestUserAgent.udp().defaultUser(bob);
+             TestUserAgent mobile = TestUserAgent.udp().defaultUser(bob)) {
+            register(desk, bob);
+            register(mobile, bob);
+
+            Agents.Outgoing call = invite(caller, alice, bob, platform.replicaA.target());
+            ReceivedRequest atDesk = next(desk, Request.INVITE);
+            ReceivedRequest atMobile = next(mobile, Request.INVITE);
+            atDesk.respond(200);
+            call.awaitAnswer();
+            // the mobile had not rung yet, so it could not be cancelled: its answer crosses the proxy's CANCEL wish
+            atMobile.respond(200);
+
+            // RFC 3261 §16.7 step 5: every 2xx to an INVITE is forwarded; the caller acknowledges (and would end) each
+            await().atMost(WAIT).until(() -> caller.responsesTo(call.request()).stream()
+                    .filter(r -> r.getStatusCode() == 200).map(r -> r.getHeader("To").toString()).distinct().count() == 2);
+        }
+    }
+
+    @Test
     void busyFirstChoiceMakesTheProxyTryTheNextQValue() {
         String alice = platform.newSubscriber("alice");
         String bob = platform.newSubscriber("bob");
