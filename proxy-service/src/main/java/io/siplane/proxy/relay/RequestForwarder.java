@@ -11,6 +11,7 @@ import javax.sip.SipException;
 import javax.sip.SipProvider;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
+import javax.sip.header.CallIdHeader;
 import javax.sip.header.Header;
 import javax.sip.header.MaxForwardsHeader;
 import javax.sip.header.RecordRouteHeader;
@@ -41,10 +42,12 @@ public final class RequestForwarder {
     }
 
     private final Endpoint endpoint;
+    private final RecordRouteSignature signature;
     private final SipFactories factories = SipFactories.get();
 
-    public RequestForwarder(Endpoint endpoint) {
+    public RequestForwarder(Endpoint endpoint, RecordRouteSignature signature) {
         this.endpoint = endpoint;
+        this.signature = signature;
     }
 
     /**
@@ -97,15 +100,19 @@ public final class RequestForwarder {
      * request came in on, each side of the proxy gets its own entry, so that in-dialog requests from either end
      * arrive on the right transport.
      */
-    private void addRecordRoute(Request copy, Transport inbound, Transport outbound) throws SipException {
+    private void addRecordRoute(Request copy, Transport inbound, Transport outbound) throws SipException, ParseException {
+        String signed = signature.sign(((CallIdHeader) copy.getHeader(CallIdHeader.NAME)).getCallId());
         if (inbound != outbound) {
-            copy.addFirst(recordRoute(inbound));
+            copy.addFirst(recordRoute(inbound, signed));
         }
-        copy.addFirst(recordRoute(outbound));
+        copy.addFirst(recordRoute(outbound, signed));
     }
 
-    private RecordRouteHeader recordRoute(Transport transport) {
-        return factories.headers().createRecordRouteHeader(factories.addresses().createAddress(endpoint.get().advertisedUri(transport)));
+    /** Our advertised URI, signed for the dialog: in-dialog requests are relayed only along such an entry. */
+    private RecordRouteHeader recordRoute(Transport transport, String signed) throws ParseException {
+        SipURI uri = endpoint.get().advertisedUri(transport);
+        uri.setParameter(RecordRouteSignature.PARAMETER, signed);
+        return factories.headers().createRecordRouteHeader(factories.addresses().createAddress(uri));
     }
 
     /**

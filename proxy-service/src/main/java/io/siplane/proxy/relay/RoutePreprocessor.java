@@ -3,6 +3,7 @@ package io.siplane.proxy.relay;
 import java.util.List;
 
 import javax.sip.address.SipURI;
+import javax.sip.header.CallIdHeader;
 import javax.sip.header.RouteHeader;
 import javax.sip.message.Request;
 
@@ -16,28 +17,45 @@ import io.siplane.sip.message.SipHeaders;
  */
 public final class RoutePreprocessor {
 
-    private final LocalDomains domains;
+    /** How a request came to this proxy. */
+    public enum RoutedHere {
+        /** Not by a Route of ours. */
+        NO,
+        /** By a Route naming us that we did not sign: a preloaded (outbound-proxy) Route, or a forged one. */
+        PRELOADED,
+        /** Along a Record-Route entry we signed for this Call-ID: the route set of a dialog we record-routed. */
+        RECORD_ROUTED;
 
-    public RoutePreprocessor(LocalDomains domains) {
-        this.domains = domains;
+        public boolean any() {
+            return this != NO;
+        }
     }
 
-    /** Applies §16.4 to {@code request} in place; true when the request was routed to us by a Route or Record-Route of ours. */
-    public boolean apply(Request request) {
-        boolean routedHere = false;
+    private final LocalDomains domains;
+    private final RecordRouteSignature signature;
+
+    public RoutePreprocessor(LocalDomains domains, RecordRouteSignature signature) {
+        this.domains = domains;
+        this.signature = signature;
+    }
+
+    /** Applies §16.4 to {@code request} in place; says whether (and how) a Route or Record-Route of ours brought it. */
+    public RoutedHere apply(Request request) {
+        String callId = ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId();
+        RoutedHere routedHere = RoutedHere.NO;
         if (request.getRequestURI() instanceof SipURI uri && uri.getUser() == null
                 && domains.isOwnAddress(uri.getHost(), uri.getPort())) {
             List<RouteHeader> routes = SipHeaders.all(request, RouteHeader.NAME, RouteHeader.class);
             if (!routes.isEmpty()) {
+                routedHere = strongest(routedHere, signed(uri, callId));
                 request.setRequestURI(routes.get(routes.size() - 1).getAddress().getURI());
                 request.removeLast(RouteHeader.NAME);
-                routedHere = true;
             }
         }
         RouteHeader top;
         while ((top = (RouteHeader) request.getHeader(RouteHeader.NAME)) != null && namesThisProxy(top)) {
+            routedHere = strongest(routedHere, signed((SipURI) top.getAddress().getURI(), callId));
             request.removeFirst(RouteHeader.NAME);
-            routedHere = true;
         }
         return routedHere;
     }
@@ -48,5 +66,14 @@ public final class RoutePreprocessor {
             return false;
         }
         return domains.isOwnAddress(uri.getHost(), uri.getPort()) || uri.getUser() == null && domains.isDomain(uri.getHost());
+    }
+
+    private RoutedHere signed(SipURI ours, String callId) {
+        return signature.verify(ours.getParameter(RecordRouteSignature.PARAMETER), callId) ? RoutedHere.RECORD_ROUTED
+                : RoutedHere.PRELOADED;
+    }
+
+    private static RoutedHere strongest(RoutedHere a, RoutedHere b) {
+        return a.ordinal() >= b.ordinal() ? a : b;
     }
 }

@@ -1,5 +1,7 @@
 package io.siplane.proxy.sip;
 
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -9,6 +11,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.siplane.location.BindingLookup;
@@ -21,6 +24,8 @@ import io.siplane.proxy.loop.BranchIds;
 import io.siplane.proxy.loop.LoopDetector;
 import io.siplane.proxy.metrics.ProxyMetrics;
 import io.siplane.proxy.relay.Endpoint;
+import io.siplane.proxy.relay.InDialogRelayPolicy;
+import io.siplane.proxy.relay.RecordRouteSignature;
 import io.siplane.proxy.relay.ProxyRouter;
 import io.siplane.proxy.relay.RequestForwarder;
 import io.siplane.proxy.relay.RoutePreprocessor;
@@ -56,9 +61,29 @@ public class ProxyConfiguration {
                 Set.copyOf(proxy.supportedExtensions()));
     }
 
+    /**
+     * Signs our Record-Route entries with {@code SIP_NONCE_SECRET} (shared by the replicas); without one (authentication
+     * off, no secret) a random per-process key: record-routed dialogs then survive neither a restart nor another replica.
+     */
     @Bean
-    RoutePreprocessor routePreprocessor(LocalDomains domains) {
-        return new RoutePreprocessor(domains);
+    RecordRouteSignature recordRouteSignature(Environment environment) {
+        String secret = environment.getProperty("sip.digest.nonce-secret", "");
+        if (secret.length() >= 16) {
+            return new RecordRouteSignature(secret.getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        return new RecordRouteSignature(random);
+    }
+
+    @Bean
+    RoutePreprocessor routePreprocessor(LocalDomains domains, RecordRouteSignature signature) {
+        return new RoutePreprocessor(domains, signature);
+    }
+
+    @Bean
+    InDialogRelayPolicy inDialogRelayPolicy(ProxyProperties proxy, LocalDomains domains, BindingLookup lookup) {
+        return new InDialogRelayPolicy(proxy.relayForeignDomains(), domains, lookup);
     }
 
     @Bean
@@ -67,14 +92,14 @@ public class ProxyConfiguration {
     }
 
     @Bean
-    RequestForwarder requestForwarder(Endpoint endpoint, SipProperties sip) {
+    RequestForwarder requestForwarder(Endpoint endpoint, SipProperties sip, RecordRouteSignature signature) {
         // the forwarder decides each next hop; the stack must ask our router for it (see application.yml)
         String router = sip.stackProperties().get(ROUTER_PATH);
         if (!ProxyRouter.class.getName().equals(router)) {
             throw new IllegalStateException("sip.stack-properties[" + ROUTER_PATH + "] must be " + ProxyRouter.class.getName()
                     + " for the proxy (found " + router + ")");
         }
-        return new RequestForwarder(endpoint);
+        return new RequestForwarder(endpoint, signature);
     }
 
     @Bean
@@ -108,8 +133,9 @@ public class ProxyConfiguration {
     @Bean
     ProxyRequestHandler proxyRequestHandler(RequestValidator validator, RoutePreprocessor routes, StatelessRelay relay,
             ProxyAuthenticator authenticator, TargetResolver resolver, Forker forker, LocalDomains domains,
-            ProxyMetrics metrics, ProxyProperties proxy) {
-        return new ProxyRequestHandler(validator, routes, relay, authenticator, resolver, forker, domains, metrics, proxy);
+            InDialogRelayPolicy inDialogRelay, ProxyMetrics metrics, ProxyProperties proxy) {
+        return new ProxyRequestHandler(validator, routes, relay, authenticator, resolver, forker, domains, inDialogRelay,
+                metrics, proxy);
     }
 
     @Bean

@@ -14,6 +14,7 @@ import javax.sip.address.SipURI;
 import javax.sip.address.URI;
 import javax.sip.header.MaxForwardsHeader;
 import javax.sip.header.RetryAfterHeader;
+import javax.sip.header.RouteHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -26,8 +27,10 @@ import io.siplane.proxy.auth.ProxyAuthenticator;
 import io.siplane.proxy.fork.ForkContext;
 import io.siplane.proxy.fork.Forker;
 import io.siplane.proxy.metrics.ProxyMetrics;
+import io.siplane.proxy.relay.InDialogRelayPolicy;
 import io.siplane.proxy.relay.RequestForwarder;
 import io.siplane.proxy.relay.RoutePreprocessor;
+import io.siplane.proxy.relay.RoutePreprocessor.RoutedHere;
 import io.siplane.proxy.relay.StatelessRelay;
 import io.siplane.proxy.routing.LocalDomains;
 import io.siplane.proxy.routing.Resolution;
@@ -46,7 +49,8 @@ import io.siplane.sip.pipeline.SipRequestHandler;
  *   <li>CANCEL → its INVITE's context ({@link #cancel});</li>
  *   <li>validate (§16.3: 400, 416, 483, 482, 420);</li>
  *   <li>route pre-processing (§16.4: remove our Route entries);</li>
- *   <li>in-dialog requests and ACK that came along our Route are relayed statelessly (§16.11);</li>
+ *   <li>in-dialog requests and ACK are relayed statelessly (§16.11) along our signed Record-Route, or to a registered
+ *       contact, else 403 ({@link InDialogRelayPolicy}: no open relay); a preloaded Route beyond us is dropped;</li>
  *   <li>requests for the proxy itself are answered (OPTIONS 200, REGISTER 405);</li>
  *   <li>everything else is forwarded statefully: server transaction, 100 Trying for INVITE, authenticate (407),
  *       resolve the target (§16.5: 404, 480, 503, 403 for foreign domains), fork ({@link ForkContext}).</li>
@@ -67,13 +71,14 @@ public final class ProxyRequestHandler implements SipRequestHandler {
     private final TargetResolver resolver;
     private final Forker forker;
     private final LocalDomains domains;
+    private final InDialogRelayPolicy inDialogRelay;
     private final ProxyMetrics metrics;
     private final boolean relayForeignDomains;
     private final int retryAfterSeconds;
 
     public ProxyRequestHandler(RequestValidator validator, RoutePreprocessor routes, StatelessRelay relay,
             ProxyAuthenticator authenticator, TargetResolver resolver, Forker forker, LocalDomains domains,
-            ProxyMetrics metrics, ProxyProperties properties) {
+            InDialogRelayPolicy inDialogRelay, ProxyMetrics metrics, ProxyProperties properties) {
         this.validator = validator;
         this.routes = routes;
         this.relay = relay;
@@ -81,6 +86,7 @@ public final class ProxyRequestHandler implements SipRequestHandler {
         this.resolver = resolver;
         this.forker = forker;
         this.domains = domains;
+        this.inDialogRelay = inDialogRelay;
         this.metrics = metrics;
         this.relayForeignDomains = properties.relayForeignDomains();
         this.retryAfterSeconds = properties.retryAfterSeconds();
@@ -113,18 +119,22 @@ public final class ProxyRequestHandler implements SipRequestHandler {
         }
         String loopHash = ((Validation.Valid) validation).loopHash();
         Request request = (Request) received.clone();
-        boolean routedHere = routes.apply(request);
+        RoutedHere routedHere = routes.apply(request);
         boolean foreign = !isLocal(request.getRequestURI());
         if (Request.ACK.equals(method)) {
             // RFC 3261 §16.11: the ACK of a 2xx follows the route set; an ACK not routed to us belongs to nothing we know
-            if (routedHere || foreign && relayForeignDomains) {
+            if ((routedHere.any() || foreign) && inDialogRelay.decide(request, routedHere) == InDialogRelayPolicy.Decision.RELAY) {
                 relayStatelessly(in, request, loopHash);
             }
             return;
         }
-        if (SipHeaders.toTag(request).isPresent() && (routedHere || foreign)) {
+        if (SipHeaders.toTag(request).isPresent() && (routedHere.any() || foreign)) {
             relayInDialog(in, request, loopHash, routedHere);
             return;
+        }
+        if (routedHere != RoutedHere.RECORD_ROUTED && !relayForeignDomains) {
+            // a preloaded Route beyond us is not followed (no open relay): the target is resolved here
+            request.removeHeader(RouteHeader.NAME);
         }
         if (addressedToProxy(request.getRequestURI())) {
             answer(in, Request.REGISTER.equals(method) ? methodNotAllowed(in) : in.response(Response.NOT_FOUND));
@@ -147,8 +157,16 @@ public final class ProxyRequestHandler implements SipRequestHandler {
         context.get().cancel();
     }
 
-    private void relayInDialog(IncomingRequest in, Request request, String loopHash, boolean routedHere) throws SipException {
-        if (!routedHere && !relayForeignDomains) {
+    private void relayInDialog(IncomingRequest in, Request request, String loopHash, RoutedHere routedHere) throws SipException,
+            InvalidArgumentException {
+        InDialogRelayPolicy.Decision decision = inDialogRelay.decide(request, routedHere);
+        if (decision == InDialogRelayPolicy.Decision.STORE_UNAVAILABLE) {
+            answer(in, responseFor(in, new Resolution.StoreUnavailable()));
+            return;
+        }
+        if (decision == InDialogRelayPolicy.Decision.DENY) {
+            log.debug("not relaying {} for Call-ID {}: not along our signed Record-Route nor to a registered contact",
+                    request.getMethod(), SipHeaders.callId(request));
             answer(in, in.response(Response.FORBIDDEN, "Relaying Denied"));
             return;
         }
