@@ -12,7 +12,9 @@ import io.siplane.testsupport.RedisFixture;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "siplane.api.token=" + RestClientSupport.TOKEN,
-        "siplane.metrics.aors-refresh=500ms"})
+        "siplane.metrics.aors-refresh=500ms",
+        // every test class shares this context and one client address: the rate limit has its own test
+        "siplane.api.rate-limit.requests-per-second=100000", "siplane.api.rate-limit.burst=100000"})
 public abstract class ApiTestSupport extends RestClientSupport {
 
     @DynamicPropertySource

@@ -1,10 +1,13 @@
 package io.siplane.locationservice.security;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.siplane.locationservice.ApiProperties;
 import io.siplane.locationservice.web.ProblemWriter;
 
@@ -17,6 +20,21 @@ class ApiSecurityConfiguration {
     @Bean
     ApiToken apiToken(ApiProperties properties) {
         return ApiToken.of(properties.token());
+    }
+
+    /** Before the token check: a client guessing tokens is limited like any other. */
+    @Bean
+    @ConditionalOnProperty(prefix = "siplane.api.rate-limit", name = "enabled", havingValue = "true", matchIfMissing = true)
+    FilterRegistrationBean<RateLimitFilter> rateLimitFilter(RateLimitProperties limits, ProblemWriter problems, MeterRegistry meters) {
+        ClientRateLimiter limiter = new ClientRateLimiter(limits.requestsPerSecond(), limits.burst(), limits.trackedClients(),
+                System::nanoTime);
+        Counter limited = Counter.builder("siplane.api.rate.limited")
+                .description("HTTP requests answered 429 because their client exceeded its rate").register(meters);
+        FilterRegistrationBean<RateLimitFilter> registration =
+                new FilterRegistrationBean<>(new RateLimitFilter(limiter, problems, limited));
+        registration.setOrder(ORDER - 1);
+        registration.addUrlPatterns("/*");
+        return registration;
     }
 
     @Bean
