@@ -319,6 +319,7 @@ siplane_attach() {
     DOMAIN=$(. "$session" && printf '%s' "$SIP_DOMAIN")
     SIP_HOST=127.0.0.1 SIP_PORT=$((5060 + PORT_OFFSET)) REDIRECT_PORT=$((5090 + PORT_OFFSET))
     LOCATION_HTTP=$((8081 + PORT_OFFSET)) GATEWAY_HTTP=$((8080 + PORT_OFFSET)) REDIS_PORT=$((6399 + PORT_OFFSET))
+    PRE_STEP_HOOK=siplane_await_targets
     MON_NAMES=() MON_PIDS=()
     local f name pid
     for f in "$PLATFORM_ROOT"/.run/pids/*.pid; do

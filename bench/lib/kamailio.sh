@@ -25,7 +25,7 @@ kamailio_start() {
         sleep 0.2
     done
     sleep 1
-    SIP_HOST=127.0.0.1 SIP_PORT=$port REDIRECT_PORT=$rport
+    SIP_HOST=127.0.0.1 SIP_PORT=$port REDIRECT_PORT=$rport PRE_STEP_HOOK=''
     MON_NAMES=(kamailio) MON_PIDS=("$KAMAILIO_PID")
     note "pid $KAMAILIO_PID, $(wc -w <"/proc/$KAMAILIO_PID/task/$KAMAILIO_PID/children") processes under it"
 }

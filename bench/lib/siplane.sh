@@ -16,7 +16,7 @@ siplane_start() { # replicas
         die "./run.sh start failed (log: $OUT/run-start-$replicas.log)"
     fi
     note "$(grep -c 'is healthy' "$OUT/run-start-$replicas.log") services healthy"
-    SIPLANE_UP=yes
+    SIPLANE_UP=yes PRE_STEP_HOOK=siplane_await_targets
     SIP_HOST=127.0.0.1 SIP_PORT=$((5060 + PORT_OFFSET)) REDIRECT_PORT=$((5090 + PORT_OFFSET))
     LOCATION_HTTP=$((8081 + PORT_OFFSET)) GATEWAY_HTTP=$((8080 + PORT_OFFSET))
     REDIS_PORT=$((6399 + PORT_OFFSET))
@@ -29,6 +29,19 @@ siplane_start() { # replicas
         MON_NAMES+=("${name/-service/}") MON_PIDS+=("$pid")
     done
     note "monitored: $(paste -d= <(printf '%s\n' "${MON_NAMES[@]}") <(printf '%s\n' "${MON_PIDS[@]}") | tr '\n' ' ')"
+}
+
+# Waits (at most 20 s) until the gateway has every registrar and proxy replica in rotation again.
+siplane_await_targets() {
+    local deadline=$(($(now_ms) + 20000)) body
+    while :; do
+        body=$(curl -s -m 2 "http://127.0.0.1:$GATEWAY_HTTP/actuator/health/readiness" 2>/dev/null)
+        case "$body" in
+            *'"sipTargets"'*) [ -z "$(grep -o '"[0-9.]*:[0-9]*":"[A-Z_]*"' <<<"$body" | grep -v '":"UP"')" ] && return 0 ;;
+        esac
+        [ "$(now_ms)" -lt "$deadline" ] || { warn "gateway targets not all UP after 20 s: $body"; return 0; }
+        sleep 0.5
+    done
 }
 
 siplane_stop() {

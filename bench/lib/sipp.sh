@@ -54,6 +54,9 @@ run_step() { # workload rate seconds tag
         *) die "unknown workload $workload" ;;
     esac
 
+    # a previous overloaded step may have left a replica out of the gateway's rotation for a few seconds
+    [ -n "${PRE_STEP_HOOK:-}" ] && "$PRE_STEP_HOOK"
+
     local uas_pid=''
     if [ "$workload" = call ]; then
         (cd "$dir" && exec env ${SIPP_PRELOAD:+LD_PRELOAD=$SIPP_PRELOAD} sipp -sf "$SCENARIOS/call_uas.xml" \
