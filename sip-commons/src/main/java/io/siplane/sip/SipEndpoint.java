@@ -20,15 +20,20 @@ import javax.sip.SipProvider;
 import javax.sip.SipStack;
 import javax.sip.address.SipURI;
 import javax.sip.header.ViaHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
 
 import gov.nist.javax.sip.ListeningPointImpl;
 import gov.nist.javax.sip.stack.BoundedUdpMessageProcessor;
+import gov.nist.javax.sip.stack.TransactionCensus;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
+import io.siplane.sip.message.SipResponses;
 import io.siplane.sip.parser.GuardedMessageParserFactory;
+import io.siplane.sip.shutdown.SipDrain;
 
 /**
  * One JAIN-SIP stack with a listening point and a {@link SipProvider} per transport, started and stopped with the
@@ -36,23 +41,35 @@ import io.siplane.sip.parser.GuardedMessageParserFactory;
  *
  * <p>Each instance gets a unique {@code STACK_NAME}: {@link SipFactory} caches stacks by name and would hand back an
  * old, possibly stopped, stack for a reused one.
+ *
+ * <p>Stopping drains first (see {@link SipDrain}): probes are answered 503 until the probers know, new requests are
+ * then refused with 503, and the stack stops once no transaction is in flight or at {@code sip.shutdown.drain-timeout}.
  */
 public class SipEndpoint implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(SipEndpoint.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
+    private static final long DRAIN_POLL_MS = 50;
 
     private final SipProperties properties;
     private final SipListener listener;
+    private final SipDrain drain;
     private final SipFactories factories = SipFactories.get();
     private volatile SipStack stack;
     private volatile Map<Transport, SipProvider> providers = Map.of();
     private volatile Set<Thread> scannerThreads = Set.of();
     private volatile Set<Thread> readerThreads = Set.of();
 
+    /** An endpoint that stops at once, without draining. */
     public SipEndpoint(SipProperties properties, SipListener listener) {
+        this(properties, listener, SipDrain.none());
+    }
+
+    /** An endpoint that drains through {@code drain}, the same object its dispatcher admits requests with. */
+    public SipEndpoint(SipProperties properties, SipListener listener, SipDrain drain) {
         this.properties = properties;
         this.listener = listener;
+        this.drain = drain;
     }
 
     @Override
@@ -61,12 +78,15 @@ public class SipEndpoint implements SmartLifecycle {
             return;
         }
         String name = properties.stackName() + "-" + properties.port() + "-" + INSTANCES.incrementAndGet();
+        if (properties.transports().contains(Transport.TLS)) {
+            TlsStores.check(properties.tls());
+        }
         StackThreads.Created created = StackThreads.create(stackProperties(name));
         SipStack newStack = created.stack();
         Map<Transport, SipProvider> newProviders = new EnumMap<>(Transport.class);
         try {
             for (Transport transport : properties.transports()) {
-                ListeningPoint lp = newStack.createListeningPoint(properties.bindAddress(), properties.port(), transport.token());
+                ListeningPoint lp = newStack.createListeningPoint(properties.bindAddress(), properties.port(transport), transport.token());
                 SipProvider provider = newStack.createSipProvider(lp);
                 provider.addSipListener(listener);
                 newProviders.put(transport, provider);
@@ -81,8 +101,9 @@ public class SipEndpoint implements SmartLifecycle {
         this.providers = Collections.unmodifiableMap(newProviders);
         this.scannerThreads = created.scannerThreads();
         this.readerThreads = readerThreads();
-        log.info("SIP listening on {}:{} ({}), advertised as {}:{}, stack {}", properties.bindAddress(), properties.port(),
+        log.info("SIP listening on {}:{} ({}){}, advertised as {}:{}, stack {}", properties.bindAddress(), properties.port(),
                 properties.transports().stream().map(Transport::token).sorted().collect(Collectors.joining(",")),
+                properties.transports().contains(Transport.TLS) ? ", TLS on " + properties.tls().port() : "",
                 properties.advertisedHost(), properties.effectiveAdvertisedPort(), name);
     }
 
@@ -92,6 +113,7 @@ public class SipEndpoint implements SmartLifecycle {
         if (current == null) {
             return;
         }
+        drain(current);
         stack = null;
         for (SipProvider provider : providers.values()) {
             try {
@@ -110,6 +132,51 @@ public class SipEndpoint implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return stack != null;
+    }
+
+    /** Whether the endpoint is draining before it stops. */
+    public boolean isDraining() {
+        return drain.draining();
+    }
+
+    /** Transactions waiting for a final response, plus requests inside a handler. */
+    public int inFlight() {
+        SipStack current = stack;
+        return current == null ? 0 : TransactionCensus.inFlight(current) + drain.handlersRunning();
+    }
+
+    private void drain(SipStack current) {
+        if (!drain.enabled()) {
+            return;
+        }
+        long timeout = drain.properties().drainTimeout().toNanos();
+        drain.begin();
+        log.info("SIP draining on {}:{}: probes answered 503{}, {} in flight, up to {} s",
+                properties.bindAddress(), properties.port(),
+                drain.probersNotTold().isEmpty() ? "" : ", new requests served until " + drain.probersNotTold() + " know",
+                inFlight(), drain.properties().drainTimeout().toSeconds());
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < timeout
+                && (drain.announcing() || TransactionCensus.inFlight(current) + drain.handlersRunning() > 0)) {
+            try {
+                Thread.sleep(DRAIN_POLL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        int left = TransactionCensus.inFlight(current);
+        if (left > 0) {
+            int answered = TransactionCensus.answerPending(current, this::drainAnswer);
+            log.warn("SIP drain timeout after {} ms: {} transactions still in flight, {} answered 503",
+                    (System.nanoTime() - start) / 1_000_000, left, answered);
+        } else {
+            log.info("SIP drained in {} ms", (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    private Response drainAnswer(Request request) {
+        return drain.withRetryAfter(SipResponses.create(factories.messages(), request, Response.SERVICE_UNAVAILABLE));
     }
 
     /**
@@ -136,10 +203,11 @@ public class SipEndpoint implements SmartLifecycle {
     }
 
     private Set<Thread> readerThreads() {
-        // the RI names them MessageProcessorThread-UDP-<address>/<port>, …-TCP-…
-        String suffix = "/" + properties.port();
+        // the RI names them MessageProcessorThread-UDP-<address>/<port>, …-TCP-…, …-TLS-…
+        Set<String> suffixes = properties.transports().stream().map(t -> "/" + properties.port(t)).collect(Collectors.toSet());
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("MessageProcessorThread-") && t.getName().endsWith(suffix))
+                .filter(t -> t.getName().startsWith("MessageProcessorThread-")
+                        && suffixes.stream().anyMatch(t.getName()::endsWith))
                 .collect(Collectors.toUnmodifiableSet());
     }
 
@@ -182,7 +250,7 @@ public class SipEndpoint implements SmartLifecycle {
     public SipURI advertisedUri(Transport transport) {
         try {
             SipURI uri = factories.addresses().createSipURI(null, properties.advertisedHost());
-            uri.setPort(properties.effectiveAdvertisedPort());
+            uri.setPort(properties.advertisedPort(transport));
             uri.setTransportParam(transport.token());
             uri.setLrParam();
             return uri;
@@ -195,7 +263,7 @@ public class SipEndpoint implements SmartLifecycle {
     public ViaHeader newVia(Transport transport, String branch) {
         try {
             ViaHeader via = factories.headers().createViaHeader(properties.advertisedHost(),
-                    properties.effectiveAdvertisedPort(), transport.token(), branch);
+                    properties.advertisedPort(transport), transport.token(), branch);
             via.setRPort();
             return via;
         } catch (ParseException | InvalidArgumentException e) {
@@ -222,6 +290,9 @@ public class SipEndpoint implements SmartLifecycle {
         p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", String.valueOf(properties.udpBufferSize()));
         p.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", String.valueOf(properties.udpBufferSize()));
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+        if (properties.transports().contains(Transport.TLS)) {
+            p.putAll(TlsStores.stackProperties(properties.tls()));
+        }
         p.putAll(properties.stackProperties());
         return p;
     }

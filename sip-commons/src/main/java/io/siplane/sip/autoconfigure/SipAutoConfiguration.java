@@ -22,6 +22,8 @@ import io.siplane.sip.Transport;
 import io.siplane.sip.pipeline.SipRequestDispatcher;
 import io.siplane.sip.pipeline.SipRequestHandler;
 import io.siplane.sip.pipeline.SipResponseHandler;
+import io.siplane.sip.shutdown.SipDrain;
+import io.siplane.sip.shutdown.SipShutdownProperties;
 
 /**
  * A SIP stack for every application that has sip-commons on its classpath ({@code sip.enabled=false} to opt out):
@@ -30,25 +32,33 @@ import io.siplane.sip.pipeline.SipResponseHandler;
  */
 @AutoConfiguration
 @ConditionalOnProperty(prefix = "sip", name = "enabled", havingValue = "true", matchIfMissing = true)
-@EnableConfigurationProperties(SipProperties.class)
+@EnableConfigurationProperties({SipProperties.class, SipShutdownProperties.class})
 public class SipAutoConfiguration {
+
+    /** The draining state shared by the dispatcher and the endpoint ({@code sip.shutdown.*}). */
+    @Bean
+    @ConditionalOnMissingBean
+    public SipDrain sipDrain(SipShutdownProperties properties) {
+        return new SipDrain(properties);
+    }
 
     @Bean
     @ConditionalOnMissingBean
     public SipRequestDispatcher sipRequestDispatcher(ObjectProvider<SipRequestHandler> handlers,
-            ObjectProvider<SipResponseHandler> responseHandlers, SipProperties properties) {
+            ObjectProvider<SipResponseHandler> responseHandlers, SipProperties properties, SipDrain drain) {
         List<SipResponseHandler> responses = responseHandlers.orderedStream().toList();
         if (responses.size() > 1) {
             throw new IllegalStateException("at most one SipResponseHandler per application, found " + responses.size());
         }
         return new SipRequestDispatcher(handlers.orderedStream().toList(), responses.stream().findFirst(),
-                SipFactories.get(), properties.serverName());
+                SipFactories.get(), properties.serverName(), drain);
     }
 
     @Bean
     @ConditionalOnMissingBean
-    public SipEndpoint sipEndpoint(SipProperties properties, SipRequestDispatcher dispatcher, ObjectProvider<MeterRegistry> meters) {
-        SipEndpoint endpoint = new SipEndpoint(properties, dispatcher);
+    public SipEndpoint sipEndpoint(SipProperties properties, SipRequestDispatcher dispatcher, SipDrain drain,
+            ObjectProvider<MeterRegistry> meters) {
+        SipEndpoint endpoint = new SipEndpoint(properties, dispatcher, drain);
         meters.ifAvailable(registry -> FunctionCounter.builder("siplane.sip.udp.dropped", endpoint, SipEndpoint::droppedUdpMessages)
                 .description("UDP datagrams dropped because the receive queue was full (overload)")
                 .register(registry));
@@ -69,8 +79,10 @@ public class SipAutoConfiguration {
                 if (!endpoint.isListening()) {
                     return Health.down().withDetail("reason", "a SIP listening point stopped reading").build();
                 }
+                // still UP while draining: liveness includes this indicator, and readiness is already refusing
                 return Health.up()
                         .withDetail("port", endpoint.properties().port())
+                        .withDetail("draining", endpoint.isDraining())
                         .withDetail("transports", endpoint.transports().stream().map(Transport::token).toList())
                         .build();
             };

@@ -32,6 +32,7 @@ import io.siplane.sip.message.SipHeaders;
 import io.siplane.sip.message.SourceAddress;
 import io.siplane.sip.message.Vias;
 import io.siplane.sip.parser.MessageDefect;
+import io.siplane.sip.shutdown.SipDrain;
 
 /**
  * The one {@link SipListener} of a stack: routes each request to the {@link SipRequestHandler} of its method and
@@ -41,6 +42,7 @@ import io.siplane.sip.parser.MessageDefect;
  * response becomes a plain 500 (the stack trace goes to the log, never to the wire). A method nobody handles gets
  * 405 with {@code Allow} (RFC 3261 §8.2.1); ACK is never answered (RFC 3261 §17.2.1). A request the parser marked
  * with a {@link MessageDefect} (unknown SIP version, repeated single-value header) gets 505 or 400 and no handler.
+ * While the element drains ({@link SipDrain}), probes and new out-of-dialog requests get 503 here, before any handler.
  */
 public class SipRequestDispatcher implements SipListener {
 
@@ -52,9 +54,16 @@ public class SipRequestDispatcher implements SipListener {
     private final SipFactories factories;
     private final String serverName;
     private final List<String> allowed;
+    private final SipDrain drain;
 
     public SipRequestDispatcher(List<SipRequestHandler> handlers, Optional<SipResponseHandler> responses,
             SipFactories factories, String serverName) {
+        this(handlers, responses, factories, serverName, SipDrain.none());
+    }
+
+    /** A dispatcher that admits requests through {@code drain} (shared with the {@code SipEndpoint}). */
+    public SipRequestDispatcher(List<SipRequestHandler> handlers, Optional<SipResponseHandler> responses,
+            SipFactories factories, String serverName, SipDrain drain) {
         Map<String, SipRequestHandler> map = new HashMap<>();
         SipRequestHandler any = null;
         for (SipRequestHandler handler : handlers) {
@@ -81,6 +90,7 @@ public class SipRequestDispatcher implements SipListener {
         this.factories = factories;
         this.serverName = serverName;
         this.allowed = List.copyOf(new TreeSet<>(map.keySet()));
+        this.drain = drain;
     }
 
     @Override
@@ -104,6 +114,11 @@ public class SipRequestDispatcher implements SipListener {
             }
             return;
         }
+        if (drain.admit(request, incoming.source()) != SipDrain.Admission.SERVE) {
+            // RFC 3261 §21.5.4: the prober takes us out of rotation; a client retries elsewhere after Retry-After
+            answer(incoming, () -> drain.withRetryAfter(incoming.response(Response.SERVICE_UNAVAILABLE)));
+            return;
+        }
         Optional<SipRequestHandler> handler = Optional.ofNullable(byMethod.get(method)).or(() -> anyMethod);
         if (handler.isEmpty()) {
             if (!Request.ACK.equals(method)) {
@@ -111,6 +126,7 @@ public class SipRequestDispatcher implements SipListener {
             }
             return;
         }
+        drain.handling();
         try {
             handler.get().handle(incoming);
         } catch (Throwable t) {
@@ -118,6 +134,8 @@ public class SipRequestDispatcher implements SipListener {
             if (!incoming.finalResponseSent() && !Request.ACK.equals(method)) {
                 answer(incoming, () -> incoming.response(Response.SERVER_INTERNAL_ERROR));
             }
+        } finally {
+            drain.handled();
         }
     }
 
