@@ -34,6 +34,8 @@ redirect-service     redirect-service    8084  5090   1     -
 gateway              gateway             8080  5060   2     proxy-service,registrar-service,location-service
 "
 # proxy-service runs PROXY_REPLICAS times: replica i listens on SIP 5080+(i-1) and HTTP 8083+100*(i-1).
+# registrar-service runs REGISTRAR_REPLICAS times (default 1): replica i > 1 is registrar-service-i on SIP 5070+(i-1)
+# and HTTP 8082+100*(i-1).
 
 # Per-service environment beyond the common one (REDIS_URL, SIP_DOMAIN, PLATFORM_API_TOKEN, SIP_NONCE_SECRET,
 # SIP_BIND_ADDRESS, SIP_ADVERTISED_ADDRESS, LOCATION_URL); $1 is the module.
@@ -51,6 +53,7 @@ service_env() {
 # ---------------------------------------------------------------------------------------------------------
 SIP_DOMAIN=${SIP_DOMAIN:-siplane.test}
 PROXY_REPLICAS=${PROXY_REPLICAS:-2}
+REGISTRAR_REPLICAS=${REGISTRAR_REPLICAS:-1}
 PORT_OFFSET=${PORT_OFFSET:-0}
 EMBEDDED_REDIS_PORT=${EMBEDDED_REDIS_PORT:-6399}
 SIP_BIND_ADDRESS=${SIP_BIND_ADDRESS:-127.0.0.1}
@@ -95,6 +98,7 @@ Environment (defaults in brackets):
   REDIS_URL               use this Redis instead of the embedded one [embedded on 127.0.0.1:\$EMBEDDED_REDIS_PORT]
   EMBEDDED_REDIS_PORT     port of the embedded Redis [6399: leaves a local redis-server on 6379 alone]
   PROXY_REPLICAS          proxy-service replicas, 1-9 [2]
+  REGISTRAR_REPLICAS      registrar-service replicas, 1-9 [1]
   SIP_BIND_ADDRESS        address the SIP services listen on [127.0.0.1]; 0.0.0.0 to let phones in
   SIP_ADVERTISED_ADDRESS  address put in Via/Path/Record-Route [SIP_BIND_ADDRESS; required with 0.0.0.0]
   HTTP_BIND_ADDRESS       address the HTTP ports listen on [127.0.0.1]
@@ -223,6 +227,11 @@ build_plan() {
             for ((i = 1; i <= PROXY_REPLICAS; i++)); do
                 PLAN+=("proxy-service-$i|$module|$((http + 100 * (i - 1) + PORT_OFFSET))|$((sip + i - 1 + PORT_OFFSET))|$wave")
             done
+        elif [ "$name" = registrar-service ]; then
+            # the first keeps the plain name (scripts read .run/pids/registrar-service.pid)
+            for ((i = 1; i <= REGISTRAR_REPLICAS; i++)); do
+                PLAN+=("registrar-service$([ "$i" = 1 ] || echo "-$i")|$module|$((http + 100 * (i - 1) + PORT_OFFSET))|$((sip + i - 1 + PORT_OFFSET))|$wave")
+            done
         else
             [ "$sip" = - ] || sip=$((sip + PORT_OFFSET))
             PLAN+=("$name|$module|$((http + PORT_OFFSET))|$sip|$wave")
@@ -316,6 +325,7 @@ is_wildcard() { case "$1" in 0.0.0.0 | :: | '[::]' | '*') return 0 ;; *) return 
 prepare_settings() {
     have "$JAVA" || die "Java 17 or newer is needed (for example: apt-get install -y openjdk-17-jdk-headless), or set JAVA_HOME"
     case "$PROXY_REPLICAS" in [1-9]) ;; *) die "PROXY_REPLICAS must be between 1 and 9 (got '$PROXY_REPLICAS')" ;; esac
+    case "$REGISTRAR_REPLICAS" in [1-9]) ;; *) die "REGISTRAR_REPLICAS must be between 1 and 9 (got '$REGISTRAR_REPLICAS')" ;; esac
     case "$PORT_OFFSET" in '' | *[!0-9]*) die "PORT_OFFSET must be a number (got '$PORT_OFFSET')" ;; esac
     case "$EMBEDDED_REDIS_PORT" in '' | *[!0-9]*) die "EMBEDDED_REDIS_PORT must be a port number" ;; esac
     case "$RUN_PARALLEL" in '' | *[!0-9]* | 0) die "RUN_PARALLEL must be a positive number" ;; esac
@@ -352,7 +362,7 @@ prepare_settings() {
         case "$name" in
             location-service) location_port=$http ;;
             proxy-service-*) proxies+=("$SIP_ADVERTISED_ADDRESS:$sip") ;;
-            registrar-service) registrars+=("$SIP_ADVERTISED_ADDRESS:$sip") ;;
+            registrar-service | registrar-service-*) registrars+=("$SIP_ADVERTISED_ADDRESS:$sip") ;;
         esac
     done
     LOCATION_URL="http://$LOCAL_HTTP_HOST:${location_port:-$((8081 + PORT_OFFSET))}"
