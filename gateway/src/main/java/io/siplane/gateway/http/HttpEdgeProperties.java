@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -18,6 +19,7 @@ import org.springframework.validation.annotation.Validated;
  * @param connectTimeout how long to wait for a connection to location-service before answering 503
  * @param readTimeout    how long to wait for its answer before answering 503
  * @param retryAfter     Retry-After of those 503s
+ * @param rateLimit      per-client rate limit of the API
  */
 @Validated
 @ConfigurationProperties("gateway.http")
@@ -27,5 +29,21 @@ public record HttpEdgeProperties(
         String apiToken,
         @DefaultValue("500ms") @NotNull Duration connectTimeout,
         @DefaultValue("5s") @NotNull Duration readTimeout,
-        @DefaultValue("1s") @NotNull Duration retryAfter) {
+        @DefaultValue("1s") @NotNull Duration retryAfter,
+        @DefaultValue @NotNull RateLimit rateLimit) {
+
+    /**
+     * A token bucket per client address ({@code gateway.http.rate-limit.*}).
+     *
+     * @param enabled           off only for benchmarks
+     * @param requestsPerSecond sustained rate per client address
+     * @param burst             requests a client may send at once
+     * @param trackedClients    client buckets kept (least recently used dropped beyond)
+     */
+    public record RateLimit(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("50") @Positive double requestsPerSecond,
+            @DefaultValue("100") @Positive int burst,
+            @DefaultValue("100000") @Positive long trackedClients) {
+    }
 }

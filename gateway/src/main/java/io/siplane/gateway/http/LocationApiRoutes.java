@@ -18,14 +18,18 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.servlet.function.HandlerFilterFunction;
 import org.springframework.web.servlet.function.RequestPredicates;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 /**
- * {@code /api/v1/**} → location-service through Spring Cloud Gateway (server-webmvc): token required here, passed
- * on; location-service unreachable or silent → 503 problem+json within the connect/read timeouts.
+ * {@code /api/v1/**} → location-service through Spring Cloud Gateway (server-webmvc): per-client rate limit (429),
+ * then token required here, passed on; location-service unreachable or silent → 503 problem+json within the
+ * connect/read timeouts.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(HttpEdgeProperties.class)
@@ -36,11 +40,15 @@ class LocationApiRoutes {
     private static final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
     @Bean
-    RouterFunction<ServerResponse> locationApi(HttpEdgeProperties properties) {
+    RouterFunction<ServerResponse> locationApi(HttpEdgeProperties properties, MeterRegistry meters) {
+        HandlerFilterFunction<ServerResponse, ServerResponse> token = new BearerTokenFilter(properties.apiToken());
+        // the rate limit first: a client guessing tokens is limited like any other
+        HandlerFilterFunction<ServerResponse, ServerResponse> admission = properties.rateLimit().enabled()
+                ? new ClientRateLimit(properties.rateLimit(), meters, System::nanoTime).andThen(token) : token;
         return route("location-api")
                 .route(RequestPredicates.path("/api/v1/**"), http())
                 .before(uri(properties.locationUrl()))
-                .filter(new BearerTokenFilter(properties.apiToken()))
+                .filter(admission)
                 .onError(ResourceAccessException.class::isInstance, (error, request) -> unavailable(properties, error, request))
                 .build();
     }

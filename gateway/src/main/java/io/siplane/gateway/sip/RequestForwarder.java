@@ -55,8 +55,9 @@ import io.siplane.sip.pipeline.SipRequestHandler;
  * <ol>
  *   <li>{@link #admitted flood check} (replicas exempt), {@link #tooLarge size check} (513);</li>
  *   <li>Max-Forwards (483), {@link #popOurRoutes our Route entries} and their flow tokens (403 when forged);</li>
- *   <li>{@link #destinationOf destination}: a user agent's flow, the next Route or the Request-URI inside a dialog,
- *       a registrar replica for REGISTER, else a proxy replica by Call-ID;</li>
+ *   <li>{@link #destinationOf destination}: a user agent's flow, the next Route inside a dialog when it names a
+ *       replica (else 403: no open relay), a registrar replica for REGISTER, else a proxy replica by Call-ID (a
+ *       preloaded Route beyond us is dropped); a replica's requests follow their Route or Request-URI;</li>
  *   <li>{@link #forward}: Max-Forwards − 1, Path with a flow token on REGISTER (RFC 3327), double Record-Route on
  *       dialog-creating requests (RFC 5658), our Via with a deterministic branch, send.</li>
  * </ol>
@@ -131,6 +132,11 @@ public final class RequestForwarder implements SipRequestHandler {
             reject(in, local.status());
             return;
         }
+        if (destination instanceof Destination.Denied denied) {
+            log.debug("not relaying {} {} from {}: {}", request.getMethod(), SipHeaders.callId(request), source, denied.why());
+            reject(in, Response.FORBIDDEN, "Relaying Denied");
+            return;
+        }
         forward(in, destination, fromReplica);
     }
 
@@ -188,6 +194,10 @@ public final class RequestForwarder implements SipRequestHandler {
 
         record Local(int status) implements Destination {
         }
+
+        /** Refused with 403: the request would use the gateway as a relay to somewhere that is not ours. */
+        record Denied(String why) implements Destination {
+        }
     }
 
     Destination destinationOf(Request request, PoppedRoutes popped, boolean fromReplica) {
@@ -197,10 +207,27 @@ public final class RequestForwarder implements SipRequestHandler {
         String method = request.getMethod();
         boolean inDialog = SipHeaders.toTag(request).isPresent();
         RouteHeader nextRoute = (RouteHeader) request.getHeader(RouteHeader.NAME);
-        // a Route set beyond us is followed inside a dialog, or when a replica put it there; an outside request
-        // with a preloaded Route to elsewhere would make the gateway an open relay
-        if (nextRoute != null && (inDialog || fromReplica || popped.any())) {
+        // No open relay: a request from outside goes to a flow we signed (above) or to one of our replicas, never
+        // where a Route or Request-URI it chose points. A replica's Route set is followed as it is.
+        if (nextRoute != null && fromReplica) {
             return new Destination.ToHop(hopOf(nextRoute.getAddress().getURI()));
+        }
+        if (nextRoute != null && inDialog) {
+            // a Route set beyond us inside a dialog: only towards a replica that record-routed (a proxy with
+            // Record-Route on); a forged To-tag with a Route elsewhere is refused
+            Hop hop = hopOf(nextRoute.getAddress().getURI());
+            if (isReplica(hop)) {
+                return new Destination.ToHop(hop);
+            }
+            if (!Request.ACK.equals(method)) {
+                return new Destination.Denied("in-dialog Route to " + hop);
+            }
+            // the ACK of a non-2xx carries the INVITE's Route: it follows the INVITE (whose Route was dropped)
+        }
+        if (nextRoute != null) {
+            // a preloaded Route beyond us on an out-of-dialog request is dropped (as Kamailio's remove_hf("Route")):
+            // the request is routed by the proxy like any other, not to the host the sender named
+            request.removeHeader(RouteHeader.NAME);
         }
         if (Request.REGISTER.equals(method)) {
             return new Destination.ToPool(pools.get(PoolRole.REGISTRAR), true);
@@ -210,12 +237,11 @@ public final class RequestForwarder implements SipRequestHandler {
             return new Destination.Local(Response.OK); // RFC 3261 §11: an OPTIONS for the gateway itself
         }
         boolean forOurDomain = requestUri instanceof SipURI sip && domains.contains(sip.getHost().toLowerCase(Locale.ROOT));
-        if (inDialog && !forOurDomain && !addresses.isOurs(requestUri)) {
+        if (fromReplica && !forOurDomain) {
             return new Destination.ToHop(hopOf(requestUri)); // RFC 3261 §16.12: no Route left, the remote target
         }
-        if (fromReplica && !forOurDomain) {
-            return new Destination.ToHop(hopOf(requestUri));
-        }
+        // an in-dialog request from outside that names no flow of ours (e.g. a forged To-tag towards a foreign
+        // Request-URI) goes to a proxy like an out-of-dialog one: its relay policy decides (403 by default)
         // out of dialog, or the ACK of a non-2xx (its Request-URI is the INVITE's): the proxy replica of the Call-ID;
         // CANCEL and ACK belong to a transaction under way, which a draining replica still finishes
         boolean newTransaction = !Request.CANCEL.equals(method) && !Request.ACK.equals(method);
@@ -358,6 +384,12 @@ public final class RequestForwarder implements SipRequestHandler {
         } catch (InvalidArgumentException | javax.sip.header.TooManyHopsException e) {
             throw new SipException("Max-Forwards", e);
         }
+    }
+
+    private boolean isReplica(Hop hop) {
+        return Transport.fromToken(hop.getTransport())
+                .map(t -> membership.isTarget(t, hop.getHost(), hop.getPort()))
+                .orElse(false);
     }
 
     /** RFC 3261 §16.6 step 7 with RFC 3263 reduced to what a Route or Contact here carries: host, port, transport. */
