@@ -78,12 +78,15 @@ public class SipEndpoint implements SmartLifecycle {
             return;
         }
         String name = properties.stackName() + "-" + properties.port() + "-" + INSTANCES.incrementAndGet();
+        if (properties.transports().contains(Transport.TLS)) {
+            TlsStores.check(properties.tls());
+        }
         StackThreads.Created created = StackThreads.create(stackProperties(name));
         SipStack newStack = created.stack();
         Map<Transport, SipProvider> newProviders = new EnumMap<>(Transport.class);
         try {
             for (Transport transport : properties.transports()) {
-                ListeningPoint lp = newStack.createListeningPoint(properties.bindAddress(), properties.port(), transport.token());
+                ListeningPoint lp = newStack.createListeningPoint(properties.bindAddress(), properties.port(transport), transport.token());
                 SipProvider provider = newStack.createSipProvider(lp);
                 provider.addSipListener(listener);
                 newProviders.put(transport, provider);
@@ -98,8 +101,9 @@ public class SipEndpoint implements SmartLifecycle {
         this.providers = Collections.unmodifiableMap(newProviders);
         this.scannerThreads = created.scannerThreads();
         this.readerThreads = readerThreads();
-        log.info("SIP listening on {}:{} ({}), advertised as {}:{}, stack {}", properties.bindAddress(), properties.port(),
+        log.info("SIP listening on {}:{} ({}){}, advertised as {}:{}, stack {}", properties.bindAddress(), properties.port(),
                 properties.transports().stream().map(Transport::token).sorted().collect(Collectors.joining(",")),
+                properties.transports().contains(Transport.TLS) ? ", TLS on " + properties.tls().port() : "",
                 properties.advertisedHost(), properties.effectiveAdvertisedPort(), name);
     }
 
@@ -199,10 +203,11 @@ public class SipEndpoint implements SmartLifecycle {
     }
 
     private Set<Thread> readerThreads() {
-        // the RI names them MessageProcessorThread-UDP-<address>/<port>, …-TCP-…
-        String suffix = "/" + properties.port();
+        // the RI names them MessageProcessorThread-UDP-<address>/<port>, …-TCP-…, …-TLS-…
+        Set<String> suffixes = properties.transports().stream().map(t -> "/" + properties.port(t)).collect(Collectors.toSet());
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("MessageProcessorThread-") && t.getName().endsWith(suffix))
+                .filter(t -> t.getName().startsWith("MessageProcessorThread-")
+                        && suffixes.stream().anyMatch(t.getName()::endsWith))
                 .collect(Collectors.toUnmodifiableSet());
     }
 
@@ -245,7 +250,7 @@ public class SipEndpoint implements SmartLifecycle {
     public SipURI advertisedUri(Transport transport) {
         try {
             SipURI uri = factories.addresses().createSipURI(null, properties.advertisedHost());
-            uri.setPort(properties.effectiveAdvertisedPort());
+            uri.setPort(properties.advertisedPort(transport));
             uri.setTransportParam(transport.token());
             uri.setLrParam();
             return uri;
@@ -258,7 +263,7 @@ public class SipEndpoint implements SmartLifecycle {
     public ViaHeader newVia(Transport transport, String branch) {
         try {
             ViaHeader via = factories.headers().createViaHeader(properties.advertisedHost(),
-                    properties.effectiveAdvertisedPort(), transport.token(), branch);
+                    properties.advertisedPort(transport), transport.token(), branch);
             via.setRPort();
             return via;
         } catch (ParseException | InvalidArgumentException e) {
@@ -285,6 +290,9 @@ public class SipEndpoint implements SmartLifecycle {
         p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", String.valueOf(properties.udpBufferSize()));
         p.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", String.valueOf(properties.udpBufferSize()));
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+        if (properties.transports().contains(Transport.TLS)) {
+            p.putAll(TlsStores.stackProperties(properties.tls()));
+        }
         p.putAll(properties.stackProperties());
         return p;
     }

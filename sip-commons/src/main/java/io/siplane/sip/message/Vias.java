@@ -17,7 +17,8 @@ public final class Vias {
      * RFC 3581 §4 (and RFC 3261 §18.2.1): on the topmost Via, add {@code received} when the sent-by host differs
      * from the packet's source address or when {@code rport} was asked for, and fill {@code rport} with the source
      * port when the client sent it empty. Responses then go back to where the request really came from (NAT).
-     * Idempotent.
+     * A {@code received} the client wrote itself is always replaced: elements behind a trusted edge take the client's
+     * address from it (the registrar's lockout), so a forged one must not survive. Idempotent.
      */
     public static void applyReceived(Request request, SourceAddress source) {
         ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
@@ -26,7 +27,7 @@ public final class Vias {
         }
         try {
             boolean rportRequested = via.getParameter(RPORT) != null;
-            if (rportRequested || !source.address().equals(via.getHost())) {
+            if (rportRequested || via.getReceived() != null || !source.address().equals(via.getHost())) {
                 via.setReceived(source.address());
             }
             if (rportRequested) {
