@@ -169,17 +169,20 @@ populate() {
     fi
 }
 
-# warm-up (JIT, caches, connection pools): one step per workload at a moderate rate, not counted
+# warm-up (JIT, caches, connection pools), not counted: per workload, 10 s at a quarter, then at half of the
+# moderate rate (a cold JVM hit at full rate collapses into retransmissions)
 warm_up() {
     step "Warm-up (not counted)"
-    local w
+    local w rate
     for w in register call redirect; do
         wants "$w" || continue
         case "$w" in
-            register) run_step register "$MODERATE_REGISTER" 10 warmup ;;
-            call) run_step call "$MODERATE_CALL" 10 warmup ;;
-            redirect) run_step redirect "$MODERATE_REDIRECT" 10 warmup ;;
+            register) rate=$MODERATE_REGISTER ;;
+            call) rate=$MODERATE_CALL ;;
+            redirect) rate=$MODERATE_REDIRECT ;;
         esac
+        run_step "$w" $((rate / 4)) 10 warmup
+        run_step "$w" $((rate / 2)) 10 warmup
     done
 }
 
