@@ -91,6 +91,10 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
     private volatile String defaultUser = "test";
 
     private TestUserAgent(String transport, String host, int port) {
+        this(transport, host, port, new Properties());
+    }
+
+    private TestUserAgent(String transport, String host, int port, Properties extra) {
         this.transport = transport.toLowerCase(Locale.ROOT);
         this.host = host;
         this.port = port;
@@ -110,6 +114,7 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "8");
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+        p.putAll(extra);
         // the RI creates a non-daemon EventScannerThread with the stack and never ends it: remember ours
         synchronized (sipFactory) {
             sipFactory.setPathName("gov.nist");
@@ -144,6 +149,26 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
     /** An agent on a free TCP port. */
     public static TestUserAgent tcp() {
         return start("tcp", SipPorts.freeUdpAndTcpPort());
+    }
+
+    /**
+     * An agent over TLS on a free port that trusts the certificates in {@code trustStore} (PKCS12, {@code password}) and
+     * nothing else: TLS 1.3/1.2 with modern suites only (JAIN-SIP's own defaults are obsolete ones).
+     */
+    public static TestUserAgent tls(java.nio.file.Path trustStore, String password) {
+        Properties p = new Properties();
+        // the RI's SslNetworkLayer needs a key store; a client without a certificate of its own gives the trust store
+        p.setProperty("javax.net.ssl.keyStore", trustStore.toString());
+        p.setProperty("javax.net.ssl.keyStorePassword", password);
+        p.setProperty("javax.net.ssl.keyStoreType", "PKCS12");
+        p.setProperty("javax.net.ssl.trustStore", trustStore.toString());
+        p.setProperty("javax.net.ssl.trustStorePassword", password);
+        p.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+        p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
+        p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", "TLSv1.3,TLSv1.2");
+        p.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES",
+                "TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+        return new TestUserAgent("tls", LOOPBACK, SipPorts.freeUdpAndTcpPort(), p);
     }
 
     /** An agent on a free port of {@code transport} ({@code udp} or {@code tcp}). */
