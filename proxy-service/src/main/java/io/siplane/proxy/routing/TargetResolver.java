@@ -2,13 +2,12 @@ package io.siplane.proxy.routing;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.List;
 import java.util.Optional;
 
 import io.siplane.location.AddressOfRecord;
 import io.siplane.location.Binding;
 import io.siplane.location.BindingLookup;
-import io.siplane.location.LocationUnavailableException;
+import io.siplane.location.Reachability;
 import io.siplane.location.ReceivedFrom;
 
 /**
@@ -29,15 +28,17 @@ public final class TargetResolver {
     }
 
     public Resolution resolve(AddressOfRecord aor) {
-        try {
-            List<Binding> bindings = lookup.lookup(aor);
-            if (!bindings.isEmpty()) {
-                return new Resolution.Targets(bindings.stream().map(TargetResolver::targetOf).toList());
-            }
-            return lookup.isSubscriber(aor) ? new Resolution.NotRegistered() : new Resolution.UnknownUser();
-        } catch (LocationUnavailableException e) {
-            return new Resolution.StoreUnavailable();
+        Reachability reachability = Reachability.of(lookup, aor);
+        if (reachability instanceof Reachability.Registered registered) {
+            return new Resolution.Targets(registered.bindings().stream().map(TargetResolver::targetOf).toList());
         }
+        if (reachability instanceof Reachability.NotRegistered) {
+            return new Resolution.NotRegistered();
+        }
+        if (reachability instanceof Reachability.UnknownUser) {
+            return new Resolution.UnknownUser();
+        }
+        return new Resolution.StoreUnavailable();
     }
 
     static Target targetOf(Binding binding) {

@@ -25,10 +25,10 @@ import org.springframework.stereotype.Component;
 
 import io.siplane.location.AddressOfRecord;
 import io.siplane.location.Binding;
+import io.siplane.location.BindingLookup;
+import io.siplane.location.Reachability;
 import io.siplane.redirect.RedirectMetrics;
 import io.siplane.redirect.RedirectProperties;
-import io.siplane.redirect.lookup.Resolution;
-import io.siplane.redirect.lookup.TargetResolver;
 import io.siplane.sip.SipProperties;
 import io.siplane.sip.message.SipHeaders;
 import io.siplane.sip.pipeline.IncomingRequest;
@@ -47,15 +47,15 @@ public class RedirectSipHandler implements SipRequestHandler {
     static final Set<String> ALLOWED = Set.of("INVITE", "ACK", "CANCEL", "OPTIONS", "MESSAGE", "SUBSCRIBE", "NOTIFY",
             "REFER", "INFO", "UPDATE", "PUBLISH", "PRACK");
 
-    private final TargetResolver resolver;
+    private final BindingLookup lookup;
     private final RedirectProperties properties;
     private final RedirectMetrics metrics;
     private final SipProperties sipProperties;
     private final Clock clock = Clock.systemUTC();
 
-    public RedirectSipHandler(TargetResolver resolver, RedirectProperties properties, RedirectMetrics metrics,
+    public RedirectSipHandler(BindingLookup lookup, RedirectProperties properties, RedirectMetrics metrics,
             SipProperties sip) {
-        this.resolver = resolver;
+        this.lookup = lookup;
         this.properties = properties;
         this.metrics = metrics;
         this.sipProperties = sip;
@@ -116,25 +116,24 @@ public class RedirectSipHandler implements SipRequestHandler {
             send(in, in.response(Response.BAD_REQUEST, "Bad Request-URI"));
             return;
         }
-        Resolution resolution = resolver.resolve(aor.get());
-        send(in, answerFor(in, resolution));
+        send(in, answerFor(in, Reachability.of(lookup, aor.get())));
     }
 
-    private Response answerFor(IncomingRequest in, Resolution resolution) throws ParseException, InvalidArgumentException {
-        if (resolution instanceof Resolution.Contacts contacts) {
-            return redirect(in, contacts);
+    private Response answerFor(IncomingRequest in, Reachability reachability) throws ParseException, InvalidArgumentException {
+        if (reachability instanceof Reachability.Registered registered) {
+            return redirect(in, registered);
         }
-        if (resolution instanceof Resolution.NotRegistered) {
+        if (reachability instanceof Reachability.NotRegistered) {
             return in.response(Response.TEMPORARILY_UNAVAILABLE);
         }
-        if (resolution instanceof Resolution.UnknownUser) {
+        if (reachability instanceof Reachability.UnknownUser) {
             return in.response(Response.NOT_FOUND);
         }
         return storeUnavailable(in);
     }
 
     /** RFC 3261 §21.3.3: 302 with one Contact per binding, each with its q-value and remaining expires. */
-    private Response redirect(IncomingRequest in, Resolution.Contacts contacts) throws ParseException, InvalidArgumentException {
+    private Response redirect(IncomingRequest in, Reachability.Registered contacts) throws ParseException, InvalidArgumentException {
         Response response = in.response(Response.MOVED_TEMPORARILY);
         Instant now = clock.instant();
         for (Binding b : contacts.bindings()) {
