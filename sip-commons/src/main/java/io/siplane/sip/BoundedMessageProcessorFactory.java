@@ -11,10 +11,12 @@ import gov.nist.javax.sip.stack.MessageProcessor;
 import gov.nist.javax.sip.stack.MessageProcessorFactory;
 import gov.nist.javax.sip.stack.OIOMessageProcessorFactory;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
+import gov.nist.javax.sip.stack.TcpGuards;
 
 /**
  * JAIN-SIP {@code MESSAGE_PROCESSOR_FACTORY}: the RI's processors, except UDP which gets a
- * {@link BoundedUdpMessageProcessor} holding at most {@value #MAX_UDP_QUEUE_PROPERTY} queued datagrams.
+ * {@link BoundedUdpMessageProcessor} holding at most {@value #MAX_UDP_QUEUE_PROPERTY} queued datagrams, and TCP whose
+ * listening socket keeps its connections within {@link io.siplane.sip.tcp.TcpLimits}.
  */
 public class BoundedMessageProcessorFactory implements MessageProcessorFactory {
 
@@ -27,6 +29,10 @@ public class BoundedMessageProcessorFactory implements MessageProcessorFactory {
     @Override
     public MessageProcessor createMessageProcessor(SIPTransactionStack sipStack, InetAddress ipAddress, int port,
             String transport) throws IOException {
+        if (ListeningPoint.TCP.equalsIgnoreCase(transport) && sipStack instanceof SipStackImpl impl) {
+            // connection limit with eviction, idle and slow-message timeouts (io.siplane.sip.tcp)
+            TcpGuards.install(sipStack, impl.getConfigurationProperties());
+        }
         if (!ListeningPoint.UDP.equalsIgnoreCase(transport)) {
             return standard.createMessageProcessor(sipStack, ipAddress, port, transport);
         }

@@ -85,6 +85,26 @@ class MalformedRequestTest {
     }
 
     @Test
+    void aDatagramLongerThanTheMaximumMessageSizeIsDroppedNotCutShortAndProcessed() {
+        runner().withPropertyValues("sip.max-message-size=4096").run(context -> {
+            RawSipClient client = RawSipClient.loopback(port);
+            for (int size : new int[] {4096, 4097}) {
+                RawSipClient.Exchange exchange = client.udp(p -> padded(p, size), Duration.ofSeconds(size == 4096 ? 5 : 2),
+                        r -> r.stream().anyMatch(SipPacket::isFinalResponse));
+                // the last byte of 4097 is the message's final LF: cut there, the rest would parse as a whole message
+                assertThat(exchange.received()).as("answers to %d bytes", size).hasSize(size == 4096 ? 1 : 0);
+            }
+        });
+    }
+
+    private byte[] padded(int localPort, int size) {
+        String base = io.siplane.testsupport.torture.Liveness.optionsText("UDP", port, localPort, "example.com",
+                "pad-" + size + "-" + System.nanoTime());
+        String padding = "X-Pad: " + "p".repeat(size - base.length() - "X-Pad: \r\n".length()) + "\r\n";
+        return (base.substring(0, base.length() - 2) + padding + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    @Test
     void wellFormedTortureMessagesStillReachTheHandler() {
         runner().run(context -> {
             for (String name : List.of("lwsdisp", "intmeth", "longreq", "esc01", "transports")) {

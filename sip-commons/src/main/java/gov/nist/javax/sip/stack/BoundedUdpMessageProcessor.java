@@ -33,6 +33,8 @@ public class BoundedUdpMessageProcessor extends UDPMessageProcessor {
     private final int maxQueued;
     private final int maxMessageSize;
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong oversize = new AtomicLong();
+    private long lastOversizeLog;
     private long lastDropLog;
 
     /** A processor for the stack's UDP listening point, registered as the stack's UDP transport. */
@@ -63,11 +65,17 @@ public class BoundedUdpMessageProcessor extends UDPMessageProcessor {
             messageChannels.add(new UDPMessageChannel(sipStack, this,
                     ((SipStackImpl) sipStack).getStackName() + "-UDPMessageChannelThread-" + i));
         }
-        byte[] buffer = new byte[maxMessageSize];
+        // one byte more than the limit: a datagram that fills it was longer, and the socket cut it short without a
+        // word; parsing the cut message could accept a request whose last headers are simply missing (RFC 3261 §18.3)
+        byte[] buffer = new byte[maxMessageSize + 1];
         while (isRunning) {
             try {
                 DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
                 sock.receive(packet);
+                if (packet.getLength() > maxMessageSize) {
+                    noteOversize();
+                    continue;
+                }
                 if (messageQueue.size() >= maxQueued) {
                     noteDrop();
                     continue;
@@ -86,6 +94,21 @@ public class BoundedUdpMessageProcessor extends UDPMessageProcessor {
                 log.warn("UDP receive on port {} failed, continuing: {}", getPort(), e.toString());
             }
         }
+    }
+
+    private void noteOversize() {
+        long total = oversize.incrementAndGet();
+        long now = System.currentTimeMillis();
+        if (now - lastOversizeLog >= DROP_LOG_INTERVAL_MS) {
+            lastOversizeLog = now;
+            log.warn("SIP datagram over sip.max-message-size ({} bytes) dropped on UDP port {}; {} so far", maxMessageSize,
+                    getPort(), total);
+        }
+    }
+
+    /** Datagrams dropped because they were longer than the maximum message size, since start. */
+    public long oversizeDatagrams() {
+        return oversize.get();
     }
 
     private void noteDrop() {
