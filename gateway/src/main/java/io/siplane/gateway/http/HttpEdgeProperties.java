@@ -20,6 +20,8 @@ import org.springframework.validation.annotation.Validated;
  * @param readTimeout    how long to wait for its answer before answering 503
  * @param retryAfter     Retry-After of those 503s
  * @param rateLimit      per-client rate limit of the API
+ * @param sslBundle      Spring SSL bundle ({@code spring.ssl.bundle.*}) whose trust store verifies location-service's
+ *                       certificate when {@code locationUrl} is {@code https}; empty: the JVM's trust store
  */
 @Validated
 @ConfigurationProperties("gateway.http")
@@ -30,7 +32,8 @@ public record HttpEdgeProperties(
         @DefaultValue("500ms") @NotNull Duration connectTimeout,
         @DefaultValue("5s") @NotNull Duration readTimeout,
         @DefaultValue("1s") @NotNull Duration retryAfter,
-        @DefaultValue @NotNull RateLimit rateLimit) {
+        @DefaultValue @NotNull RateLimit rateLimit,
+        @DefaultValue("") String sslBundle) {
 
     /**
      * A token bucket per client address ({@code gateway.http.rate-limit.*}).

@@ -14,13 +14,16 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.servlet.function.HandlerFilterFunction;
 import org.springframework.web.servlet.function.RequestPredicates;
 import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.RouterFunctions;
 import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
@@ -53,11 +56,35 @@ class LocationApiRoutes {
                 .build();
     }
 
+    /**
+     * The REST API's documentation ({@code /v3/api-docs}, swagger-ui) is served by location-service, the same paths
+     * through the gateway: rate limited like the API; whether it needs the token is location-service's choice
+     * ({@code siplane.api.public-docs}), the Authorization header passes through.
+     */
+    @Bean
+    RouterFunction<ServerResponse> locationApiDocs(HttpEdgeProperties properties, MeterRegistry meters) {
+        RouterFunctions.Builder builder = route("location-api-docs")
+                .route(RequestPredicates.path("/v3/api-docs").or(RequestPredicates.path("/v3/api-docs/**"))
+                        .or(RequestPredicates.path("/swagger-ui.html")).or(RequestPredicates.path("/swagger-ui/**")), http())
+                .before(uri(properties.locationUrl()));
+        if (properties.rateLimit().enabled()) {
+            builder = builder.filter(new ClientRateLimit(properties.rateLimit(), meters, System::nanoTime));
+        }
+        return builder
+                .onError(ResourceAccessException.class::isInstance, (error, request) -> unavailable(properties, error, request))
+                .build();
+    }
+
     /** The client the gateway proxies with: short timeouts so that a dead location-service is a fast 503. */
     @Bean
-    ClientHttpRequestFactory gatewayHttpRequestFactory(HttpEdgeProperties properties) {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(properties.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+    ClientHttpRequestFactory gatewayHttpRequestFactory(HttpEdgeProperties properties, ObjectProvider<SslBundles> bundles) {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(properties.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (!properties.sslBundle().isBlank()) {
+            // location-service over HTTPS with a certificate the JVM does not know (a private CA, a self-signed one)
+            builder.sslContext(bundles.getObject().getBundle(properties.sslBundle()).createSslContext());
+        }
+        HttpClient client = builder.build();
         JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(client);
         factory.setReadTimeout(properties.readTimeout());
         return factory;
