@@ -18,7 +18,12 @@ public final class Liveness {
 
     /** The OPTIONS with a given Call-ID (also the branch and tag seed). */
     public static byte[] options(String transport, int serverPort, int localPort, String domain, String callId) {
-        String message = "OPTIONS sip:127.0.0.1:" + serverPort + " SIP/2.0\r\n"
+        return optionsText(transport, serverPort, localPort, domain, callId).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The OPTIONS as text. */
+    public static String optionsText(String transport, int serverPort, int localPort, String domain, String callId) {
+        return "OPTIONS sip:127.0.0.1:" + serverPort + " SIP/2.0\r\n"
                 + "Via: SIP/2.0/" + transport.toUpperCase() + " 127.0.0.1:" + localPort + ";branch=z9hG4bK-" + callId + ";rport\r\n"
                 + "Max-Forwards: 70\r\n"
                 + "From: <sip:liveness@" + domain + ">;tag=" + Integer.toHexString(callId.hashCode()) + "\r\n"
@@ -26,7 +31,6 @@ public final class Liveness {
                 + "Call-ID: " + callId + "\r\n"
                 + "CSeq: 1 OPTIONS\r\n"
                 + "Content-Length: 0\r\n\r\n";
-        return message.getBytes(StandardCharsets.US_ASCII);
     }
 
     /** The final response to an OPTIONS over {@code transport}, if one came within {@code wait}. */
