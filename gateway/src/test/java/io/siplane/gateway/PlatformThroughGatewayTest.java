@@ -361,6 +361,11 @@ class PlatformThroughGatewayTest {
         assertThat(none.headers().firstValue("WWW-Authenticate")).contains("Bearer");
         assertThat(get(path, "wrong-token").statusCode()).isEqualTo(401);
         assertThat(get("/actuator/health", null).statusCode()).isEqualTo(200);
+
+        // the API's documentation is location-service's, at the same path through the gateway
+        HttpResponse<String> docs = get("/v3/api-docs", null);
+        assertThat(docs.statusCode()).isEqualTo(200);
+        assertThat(docs.body()).contains("/api/v1/bindings/{aor}").contains("/api/v1/subscribers");
     }
 
     @Test
