@@ -41,7 +41,7 @@ public record ProxyProperties(
      * @param enabled challenge requests whose From names one of our domains (needs {@code SIP_NONCE_SECRET})
      * @param methods the methods challenged; ACK, CANCEL and in-dialog requests never are
      */
-    public record Authentication(@DefaultValue("true") boolean enabled, @DefaultValue({"INVITE", "MESSAGE"}) Set<String> methods) {
+    public record Authentication(@DefaultValue("true") boolean enabled, @DefaultValue({"INVITE", "MESSAGE", "OPTIONS"}) Set<String> methods) {
 
         public Authentication {
             methods = methods == null ? Set.of() : methods.stream()
@@ -70,7 +70,7 @@ public record ProxyProperties(
             throw new IllegalArgumentException("proxy.retry-after must be at least 1s");
         }
         if (authentication == null) {
-            authentication = new Authentication(true, Set.of("INVITE", "MESSAGE"));
+            authentication = new Authentication(true, Set.of("INVITE", "MESSAGE", "OPTIONS"));
         }
     }
 

@@ -90,18 +90,29 @@ class ProxyAuthenticationTest {
         }
     }
 
+    /**
+     * OPTIONS from a local user is challenged like INVITE by default: unchallenged, 404 for an unknown user and 480
+     * for a known one would let an extension scanner (svwar -m OPTIONS) tell them apart.
+     */
     @Test
-    void optionsFromALocalUserIsNotChallengedByDefault() {
+    void optionsFromALocalUserIsChallengedByDefaultForKnownAndUnknownUsersAlikeAndThenReachesTheCallee() {
         String alice = platform.newSubscriber("alice");
         String bob = platform.newSubscriber("bob");
+        String carol = platform.newSubscriber("carol");
         try (TestUserAgent caller = TestUserAgent.udp(); TestUserAgent callee = TestUserAgent.udp().defaultUser(bob)) {
             register(callee, bob);
+            for (String to : new String[] {bob, carol, "nobody-" + System.nanoTime()}) {
+                Response challenge = caller.sendAsync(caller.request(Request.OPTIONS, ProxyPlatform.aor(to)).from(ProxyPlatform.aor(alice))
+                        .to(ProxyPlatform.aor(to)).build(), platform.replicaA.target()).join();
+                assertThat(challenge.getStatusCode()).as("OPTIONS to %s", to).isEqualTo(407);
+            }
 
-            var answer = caller.sendAsync(caller.request(Request.OPTIONS, ProxyPlatform.aor(bob)).from(ProxyPlatform.aor(alice))
-                    .to(ProxyPlatform.aor(bob)).build(), platform.replicaA.target());
+            Request options = caller.request(Request.OPTIONS, ProxyPlatform.aor(bob)).from(ProxyPlatform.aor(alice))
+                    .to(ProxyPlatform.aor(bob)).build();
+            Agents.Outgoing sent = Agents.authenticated(caller, options, alice, platform.replicaA.target());
             next(callee, Request.OPTIONS).respond(200);
 
-            assertThat(answer.join().getStatusCode()).isEqualTo(200);
+            assertThat(sent.awaitAnswer().getStatusCode()).isEqualTo(200);
         }
     }
 

@@ -24,12 +24,13 @@ class ProxyPropertiesTest {
     }
 
     @Test
-    void authenticationDefaultsToInviteAndMessageAndNeverCoversAckOrCancel() {
+    void authenticationDefaultsToInviteMessageAndOptionsAndNeverCoversAckOrCancel() {
         ProxyProperties defaults = properties(List.of("example.com"), Duration.ofSeconds(185), null);
 
         assertThat(defaults.authentication().challenges("INVITE")).isTrue();
         assertThat(defaults.authentication().challenges("MESSAGE")).isTrue();
-        assertThat(defaults.authentication().challenges("OPTIONS")).isFalse();
+        assertThat(defaults.authentication().challenges("OPTIONS")).isTrue();
+        assertThat(defaults.authentication().challenges("SUBSCRIBE")).isFalse();
         assertThat(new ProxyProperties.Authentication(false, Set.of("INVITE")).challenges("INVITE")).isFalse();
         assertThatThrownBy(() -> new ProxyProperties.Authentication(true, Set.of("invite", "cancel")))
                 .hasMessageContaining("CANCEL");
