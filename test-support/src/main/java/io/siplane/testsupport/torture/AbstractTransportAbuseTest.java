@@ -100,7 +100,7 @@ public abstract class AbstractTransportAbuseTest {
     @Test
     void overSizeUdpDatagramsAreNeitherProcessedNorFatal() throws IOException {
         heapBefore = HeapProbe.usedAfterGc();
-        int[] sizes = {maxMessageSize() + 1, 16 * 1024, 65_000};
+        int[] sizes = {Math.min(maxMessageSize() + 1, 65_000), 16 * 1024, 65_000};
         try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             for (int size : sizes) {
                 for (boolean padFirst : new boolean[] {true, false}) {
@@ -110,9 +110,16 @@ public abstract class AbstractTransportAbuseTest {
                     record("UDP datagram of " + message.length + " bytes (padding " + (padFirst ? "before" : "after")
                             + " the mandatory headers): " + answer.map(SipPacket::startLine).orElse("no answer"));
                     answer.ifPresent(a -> assertThat(WireHygiene.problem(a)).isEmpty());
-                    // RFC 3261 §18.1.1/§18.3: never processed as if it were complete; 400 or 513 or silence
-                    assertThat(answer.flatMap(SipPacket::status)).as("answer to a %d-byte datagram", message.length)
-                            .satisfiesAnyOf(s -> assertThat(s).isEmpty(), s -> assertThat(s).hasValueSatisfying(v -> assertThat(v).isIn(400, 513)));
+                    if (message.length <= maxMessageSize()) {
+                        // within the service's limit (the gateway takes any datagram): an ordinary request
+                        assertThat(answer.flatMap(SipPacket::status)).as("answer to a %d-byte datagram", message.length)
+                                .hasValueSatisfying(v -> assertThat(v).isLessThan(500));
+                    } else {
+                        // RFC 3261 §18.1.1/§18.3: never processed as if it were complete; 400 or 513 or silence
+                        assertThat(answer.flatMap(SipPacket::status)).as("answer to a %d-byte datagram", message.length)
+                                .satisfiesAnyOf(s -> assertThat(s).isEmpty(),
+                                        s -> assertThat(s).hasValueSatisfying(v -> assertThat(v).isIn(400, 513)));
+                    }
                 }
             }
         }
