@@ -86,7 +86,8 @@ redis_cmd() { # port command...
 }
 
 redis_used_memory() { redis_cmd "$REDIS_PORT" INFO memory | awk -F: '$1 == "used_memory" { print $2 + 0 }'; }
-redis_dbsize() { redis_cmd "$REDIS_PORT" DBSIZE | tr -d ':'; }
+# AORs with bindings: the listing index of the store's schema (location-service/README.md)
+redis_aors() { redis_cmd "$REDIS_PORT" ZCARD 'loc:{index}:aors' | tr -d ':'; }
 
 # HTTP lookups with wrk: the highest throughput (closed loop) and latency at a moderate paced rate.
 rest_measure() { # label port seconds

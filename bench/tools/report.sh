@@ -44,6 +44,13 @@ if [ -s "$S" ]; then
     awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
         { printf "| %s | %s | %s | %s | %s | %s | %s |\n", $col["target"], $col["replicas"], $col["workload"], $col["max_median"], $col["cpu_at_max"], $col["sipp_at_max"], $col["box_at_max"] }' "$S"
     echo
+    echo "### CPU cost per operation at the fixed moderate rate (µs of CPU time per registration / call / redirect)"
+    echo
+    echo "| target | replicas | workload | rate | µs per operation, by process |"
+    echo "|---|---|---|---|---|"
+    awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+        { printf "| %s | %s | %s | %s | %s |\n", $col["target"], $col["replicas"], $col["workload"], $col["moderate_rate"], $col["cpu_us_per_op_at_moderate"] }' "$S"
+    echo
     if [ "$(awk -F'\t' '$1 == "siplane" && $3 == "call"' "$S" | wc -l)" -gt 1 ]; then
         echo "### Calls by number of proxy replicas"
         echo
