@@ -13,6 +13,7 @@ import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBui
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
+import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.listener.ChannelTopic;
@@ -108,6 +109,10 @@ public class LocationClientAutoConfiguration {
                                                           LocationEventsListener listener) {
         RedisMessageListenerContainer container = new RedisMessageListenerContainer();
         container.setConnectionFactory(connectionFactory);
+        // Every REGISTER publishes an event. The container's default executor starts a new thread per message
+        // (thousands per second under load, in every service that caches); an eviction is a map removal, so it
+        // runs on the Lettuce thread that received the message (the Lettuce subscription needs no executor).
+        container.setTaskExecutor(new SyncTaskExecutor());
         container.setRecoveryInterval(1000L);
         container.setAutoStartup(false);
         container.addMessageListener(listener, new ChannelTopic(RedisSchema.EVENTS_CHANNEL));
