@@ -1,5 +1,8 @@
 package io.siplane.location.redis;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -35,7 +38,7 @@ import io.siplane.location.Subscriber;
 /**
  * The location store on Redis (standalone, Sentinel or Cluster through Spring Data Redis).
  * Schema: {@link RedisSchema}. Each REGISTER is one Lua script on the AOR's contacts hash (atomic,
- * Call-ID/CSeq rule inside), followed by one script on the two indexes.
+ * Call-ID/CSeq rule inside), followed by one script on the two indexes when they need it (not for a refresh).
  */
 public class RedisLocationStore implements LocationStore {
 
@@ -64,8 +67,16 @@ public class RedisLocationStore implements LocationStore {
         this.contactLimitPolicy = contactLimitPolicy;
     }
 
+    /**
+     * The script's text is read once: a script backed by a resource re-reads the resource's last-modified time on
+     * every call (to re-hash a changed file), which inside a jar is a jar lookup under a lock, on every REGISTER.
+     */
     private static <T> RedisScript<T> script(String name, Class<T> type) {
-        return RedisScript.of(new ClassPathResource("io/siplane/location/redis/" + name), type);
+        try (InputStream in = new ClassPathResource("io/siplane/location/redis/" + name).getInputStream()) {
+            return RedisScript.of(new String(in.readAllBytes(), StandardCharsets.UTF_8), type);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the Redis script " + name, e);
+        }
     }
 
     @Override
@@ -99,7 +110,8 @@ public class RedisLocationStore implements LocationStore {
         List<Object> reply = guard.call("register",
                 () -> redis.execute(REGISTER, List.of(RedisSchema.contactsKey(aor)), args.toArray()));
         String status = String.valueOf(reply.get(0));
-        List<Binding> bindings = decodeAll(reply.subList(1, reply.size()), Instant.ofEpochMilli(now));
+        long earliestBefore = Long.parseLong(String.valueOf(reply.get(1)));
+        List<Binding> bindings = decodeAll(reply.subList(2, reply.size()), Instant.ofEpochMilli(now));
         switch (status) {
             case "STALE":
                 return new RegisterResult.StaleCSeq(bindings);
@@ -108,7 +120,9 @@ public class RedisLocationStore implements LocationStore {
             default:
                 break;
         }
-        if (earliest != Long.MAX_VALUE && !bindings.isEmpty()) {
+        if (earliest != Long.MAX_VALUE && !bindings.isEmpty() && (earliestBefore == 0 || earliest < earliestBefore)) {
+            // An AOR that already had bindings is in both indexes, with an expiry score at or below their earliest
+            // expiry: a refresh that expires no sooner would change neither (a round trip saved per re-REGISTER).
             indexQuietly(aor, earliest);
         } else if (bindings.isEmpty()) {
             dropFromListingIfEmpty(aor);
@@ -118,7 +132,8 @@ public class RedisLocationStore implements LocationStore {
 
     /**
      * The index update follows a REGISTER that is already stored: it must not turn a stored binding into
-     * an error. If it fails, the key's own TTL still removes the bindings and the next REGISTER re-indexes.
+     * an error. If it fails, the key's own TTL still removes the bindings, and the AOR is indexed again by its
+     * next REGISTER that brings an earlier expiry or its first binding.
      */
     private void indexQuietly(AddressOfRecord aor, long earliestExpiry) {
         try {

@@ -3,7 +3,8 @@
 -- ARGV[1] now (ms)  ARGV[2] Call-ID  ARGV[3] CSeq  ARGV[4] '1' for Contact: *  ARGV[5] max contacts (0 = no limit)
 -- ARGV[6] DROP_OLDEST | REJECT  ARGV[7] events channel  ARGV[8] AOR
 -- ARGV[9..] pairs: binding key, binding JSON ('' = unbind)
--- Returns { status, json... } with status OK | STALE | TOO_MANY and the AOR's live bindings.
+-- Returns { status, earliest, json... }: status OK | STALE | TOO_MANY, the earliest expiry (ms) among the bindings the
+-- AOR had before this request (0 for none), and the AOR's live bindings.
 local key = KEYS[1]
 local now = tonumber(ARGV[1])
 local callId = ARGV[2]
@@ -25,8 +26,15 @@ for i = 1, #raw, 2 do
   end
 end
 
+local before = 0
+for _, e in pairs(current) do
+  if before == 0 or e.b.exp < before then
+    before = e.b.exp
+  end
+end
+
 local function listing(status)
-  local out = { status }
+  local out = { status, before }
   for _, e in pairs(current) do
     out[#out + 1] = e.json
   end
