@@ -83,8 +83,9 @@ public final class RedisGuard {
                     || t instanceof io.lettuce.core.RedisCommandTimeoutException
                     || t instanceof java.io.IOException
                     || (t instanceof io.lettuce.core.RedisException && t.getMessage() != null
+                        // "Connection disconnected": commands in flight when Redis went away (seen when it is killed)
                         && (t.getMessage().contains("not connected") || t.getMessage().contains("Connection closed")
-                            || t.getMessage().contains("LOADING")))) {
+                            || t.getMessage().contains("Connection disconnected") || t.getMessage().contains("LOADING")))) {
                 return true;
             }
             if (t instanceof RedisSystemException && t.getCause() == null) {
