@@ -1,6 +1,7 @@
 package io.siplane.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,6 +9,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+
+import javax.net.ssl.SSLHandshakeException;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,20 +22,22 @@ import io.siplane.testsupport.app.RunningService;
 import io.siplane.testsupport.tls.SelfSignedCertificate;
 
 /**
- * HTTPS end to end with a certificate generated for this test: the gateway's HTTP edge serves TLS
- * ({@code server.ssl.*}) and reaches location-service, itself on HTTPS, trusting its certificate through an SSL
- * bundle ({@code gateway.http.ssl-bundle}).
+ * HTTPS as a configuration option, with a certificate generated for this test: location-service serves its API over
+ * TLS ({@code server.ssl.*}, PKCS12) to a client that trusts the certificate, and to no other; the gateway's HTTP edge
+ * serves TLS too and reaches location-service, trusting its certificate through an SSL bundle
+ * ({@code gateway.http.ssl-bundle}).
  */
 class HttpsEdgeTest {
 
     static SelfSignedCertificate certificate;
     static RunningService location;
     static RunningGateway gateway;
+    static int locationPort;
 
     @BeforeAll
     static void start() {
         certificate = SelfSignedCertificate.generate();
-        int locationPort = RedisFixture.freePort();
+        locationPort = RedisFixture.freePort();
         location = RunningService.start(LocationServiceApplication.class, Map.of("server.port", String.valueOf(locationPort),
                 "spring.data.redis.url", RedisFixture.url(), "siplane.api.token", RunningGateway.TOKEN,
                 "server.ssl.enabled", "true", "server.ssl.key-store", certificate.keyStore().toString(),
@@ -56,6 +61,22 @@ class HttpsEdgeTest {
             location.close();
         }
         certificate.close();
+    }
+
+    @Test
+    void locationServiceServesItsApiOverTls13ToAClientThatTrustsTheCertificateOnly() throws Exception {
+        HttpClient trusting = HttpClient.newBuilder().sslContext(certificate.clientContext()).connectTimeout(Duration.ofSeconds(5)).build();
+        URI uri = URI.create("https://localhost:" + locationPort + "/api/v1/bindings/nobody@example.com");
+        HttpResponse<String> answer = trusting.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + RunningGateway.TOKEN)
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(404);
+        assertThat(answer.sslSession()).hasValueSatisfying(s -> assertThat(s.getProtocol()).isEqualTo("TLSv1.3"));
+
+        try (SelfSignedCertificate other = SelfSignedCertificate.generate()) {
+            HttpClient stranger = HttpClient.newBuilder().sslContext(other.clientContext()).connectTimeout(Duration.ofSeconds(5)).build();
+            assertThatThrownBy(() -> stranger.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString())).isInstanceOf(SSLHandshakeException.class);
+        }
     }
 
     @Test
