@@ -2,9 +2,6 @@ package io.siplane.sip.parser;
 
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
-import java.util.HashMap;
-import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,14 +24,6 @@ import gov.nist.javax.sip.message.SIPRequest;
 final class GuardedMessageParser implements MessageParser {
 
     private static final Pattern HEADER_NAME = Pattern.compile("^\\s*([A-Za-z][A-Za-z0-9\\-]{0,31})\\s*:");
-    /** Single-value header fields RFC 4475 §3.3.8/§3.3.9 test, with their compact forms (RFC 3261 §7.3.3). */
-    private static final Map<String, String> SINGLE_VALUE = Map.ofEntries(
-            Map.entry("call-id", "Call-ID"), Map.entry("i", "Call-ID"),
-            Map.entry("cseq", "CSeq"),
-            Map.entry("from", "From"), Map.entry("f", "From"),
-            Map.entry("to", "To"), Map.entry("t", "To"),
-            Map.entry("max-forwards", "Max-Forwards"),
-            Map.entry("content-length", "Content-Length"), Map.entry("l", "Content-Length"));
 
     private final MessageParser delegate;
 
@@ -90,23 +79,76 @@ final class GuardedMessageParser implements MessageParser {
         return version.equalsIgnoreCase("SIP/2.0") ? null : MessageDefect.versionNotSupported();
     }
 
-    private static MessageDefect checkRepeats(String headers) {
-        Map<String, Integer> seen = new HashMap<>();
-        String[] lines = headers.split("\r?\n");
-        for (int i = 1; i < lines.length; i++) {
-            String line = lines[i];
-            if (line.isEmpty() || line.charAt(0) == ' ' || line.charAt(0) == '\t') {
-                continue; // a continuation of the previous field
+    /**
+     * The first single-value header field that appears twice, in one pass over the header lines without regular
+     * expressions or per-line strings: this runs for every request the stack parses.
+     */
+    static MessageDefect checkRepeats(String headers) {
+        int seen = 0;
+        int length = headers.length();
+        int start = headers.indexOf('\n') + 1; // the request line is not a header field
+        while (start > 0 && start < length) {
+            int newline = headers.indexOf('\n', start);
+            int end = newline < 0 ? length : newline;
+            char first = headers.charAt(start);
+            if (first != ' ' && first != '\t' && first != '\r' && end > start) {
+                int colon = headers.indexOf(':', start);
+                if (colon > start && colon < end) {
+                    int nameStart = start;
+                    int nameEnd = colon;
+                    while (nameStart < nameEnd && Character.isWhitespace(headers.charAt(nameStart))) {
+                        nameStart++;
+                    }
+                    while (nameEnd > nameStart && Character.isWhitespace(headers.charAt(nameEnd - 1))) {
+                        nameEnd--;
+                    }
+                    int field = singleValueField(headers, nameStart, nameEnd - nameStart);
+                    if (field >= 0) {
+                        if ((seen & (1 << field)) != 0) {
+                            return MessageDefect.repeated(SINGLE_VALUE_FIELDS[field]);
+                        }
+                        seen |= 1 << field;
+                    }
+                }
             }
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
-                continue;
-            }
-            String canonical = SINGLE_VALUE.get(line.substring(0, colon).strip().toLowerCase(Locale.ROOT));
-            if (canonical != null && seen.merge(canonical, 1, Integer::sum) > 1) {
-                return MessageDefect.repeated(canonical);
-            }
+            start = end + 1;
         }
         return null;
+    }
+
+    /** Single-value header fields RFC 4475 §3.3.8/§3.3.9 test, by index; with compact forms (RFC 3261 §7.3.3). */
+    private static final String[] SINGLE_VALUE_FIELDS = {"Call-ID", "CSeq", "From", "To", "Max-Forwards", "Content-Length"};
+
+    private static int singleValueField(String text, int offset, int length) {
+        switch (length) {
+            case 1:
+                return named(text, offset, "i") ? 0 : named(text, offset, "f") ? 2 : named(text, offset, "t") ? 3
+                        : named(text, offset, "l") ? 5 : -1;
+            case 2:
+                return named(text, offset, "to") ? 3 : -1;
+            case 4:
+                return named(text, offset, "cseq") ? 1 : named(text, offset, "from") ? 2 : -1;
+            case 7:
+                return named(text, offset, "call-id") ? 0 : -1;
+            case 12:
+                return named(text, offset, "max-forwards") ? 4 : -1;
+            case 14:
+                return named(text, offset, "content-length") ? 5 : -1;
+            default:
+                return -1;
+        }
+    }
+
+    /** {@code text} at {@code offset} spells {@code lowerName} in ASCII, letters in either case. */
+    private static boolean named(String text, int offset, String lowerName) {
+        for (int i = 0; i < lowerName.length(); i++) {
+            char c = text.charAt(offset + i);
+            char want = lowerName.charAt(i);
+            boolean same = want >= 'a' && want <= 'z' ? (c == want || c == want - 32) : c == want;
+            if (!same) {
+                return false;
+            }
+        }
+        return true;
     }
 }
