@@ -59,8 +59,9 @@ GW_SIP=$((5060 + PORT_OFFSET)) GW_HTTP=$((8080 + PORT_OFFSET)) LOC_HTTP=$((8081 
 REDIS_PORT=$((6399 + PORT_OFFSET))
 UAS_PORT=$((27000 + PORT_OFFSET)) CALLER_PORT=$((27001 + PORT_OFFSET)) REG_PORT=$((27002 + PORT_OFFSET))
 REREG_PORT=$((27003 + PORT_OFFSET))
-# the gateway's defaults (gateway.probe.interval / .timeout): a dead replica is out of rotation within their sum
-PROBE_MS=2500
+# the gateway's defaults (gateway.probe.interval 2 s, .timeout 500 ms, .down-threshold 1, here from the environment
+# as the services see it): a dead replica is out of rotation within (threshold - 1) intervals + interval + timeout
+PROBE_MS=$(((${GATEWAY_PROBE_DOWNTHRESHOLD:-1} - 1) * 2000 + 2500))
 # a fault may also fail what was in flight when it hit: SIPp gives up on an unanswered request after 10 s
 RECV_TIMEOUT_MS=10000
 STOP_BOUND_S=25 # sip.shutdown.drain-timeout (20 s) + the stack's own stop (~2 s) + HTTP graceful shutdown
@@ -80,8 +81,10 @@ note() { printf '        %s\n' "$*"; }
 figure() { printf '%s\n' "$*" >>"$FIGURES"; printf '        %s\n' "$*"; }
 wanted() { case " $ONLY " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
+exec 3>&1 # the summary goes here even when a signal arrives while a check's output is redirected
 finish() {
     trap - INT TERM EXIT
+    exec >&3 2>&3
     [ -n "$MON_PID" ] && { touch "$WORK/monitor.stop"; wait "$MON_PID" 2>/dev/null; }
     local p
     for p in "${SIPP_PIDS[@]+"${SIPP_PIDS[@]}"}"; do kill -TERM "$p" 2>/dev/null; done
@@ -253,7 +256,7 @@ start_load() { # dir reg_csv
         -timeout $((LOAD_SECONDS + 30)) -timeout_error >sipp.out 2>&1) &
     REG_PID=$!
     (cd "$dir/call" && exec sipp "127.0.0.1:$GW_SIP" -sf "$SCENARIOS/call.xml" -inf "$WORK/callers.csv" \
-        -s uas "${sipp_common[@]}" -p "$CALLER_PORT" -r "$CALL_RATE" -m $((CALL_RATE * LOAD_SECONDS)) -d "$HOLD_MS" \
+        -s uas "${sipp_common[@]}" -default_behaviors all,-bye -p "$CALLER_PORT" -r "$CALL_RATE" -m $((CALL_RATE * LOAD_SECONDS)) -d "$HOLD_MS" \
         -trace_logs -trace_rtt -rtt_freq 1 -stf stat.csv -timeout $((LOAD_SECONDS + 30)) -timeout_error >sipp.out 2>&1) &
     CALL_PID=$!
     SIPP_PIDS=("$UAS_PID" "$REG_PID" "$CALL_PID")

@@ -30,6 +30,9 @@ public final class RunningService implements AutoCloseable {
         props.put("server.address", "127.0.0.1");
         props.put("sip.bind-address", "127.0.0.1");
         props.put("sip.advertised-address", "127.0.0.1");
+        // a test JVM's shutdown hook closes every service: don't let a transaction a test left open hold it 20 s each
+        props.put("sip.shutdown.drain-timeout", "2s");
+        props.put("sip.shutdown.announce-timeout", "1s");
         ownApplicationYml(application).ifPresent(location -> props.put("spring.config.location", location));
         props.putAll(properties);
         String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
