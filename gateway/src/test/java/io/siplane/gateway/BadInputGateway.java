@@ -19,12 +19,15 @@ import io.siplane.sip.SipProperties;
 import io.siplane.sip.pipeline.IncomingRequest;
 import io.siplane.sip.pipeline.SipRequestDispatcher;
 import io.siplane.sip.pipeline.SipRequestHandler;
+import io.siplane.testsupport.app.SharedServices;
 import io.siplane.testsupport.sip.SipPorts;
+import io.siplane.testsupport.torture.AbstractTransportAbuseTest;
 import io.siplane.testsupport.torture.SipServiceUnderTest;
 
 /**
  * The gateway for the bad-input tests: in front of a proxy and a registrar replica that answer every request at once
- * (200, or 404 for INVITE so that no call waits), so that whatever the gateway forwards comes back answered.
+ * (200, or 404 for INVITE so that no call waits), so that whatever the gateway forwards comes back answered. The
+ * shared one stops with the test JVM.
  */
 final class BadInputGateway implements AutoCloseable {
 
@@ -44,6 +47,12 @@ final class BadInputGateway implements AutoCloseable {
         gateway = RunningGateway.start(null, props.toArray(String[]::new));
         await().atMost(Duration.ofSeconds(30)).until(() -> gateway.pool(PoolRole.PROXY).targets().stream().anyMatch(Target::acceptsNew)
                 && gateway.pool(PoolRole.REGISTRAR).targets().stream().anyMatch(Target::acceptsNew));
+    }
+
+    /** One gateway for the module's bad-input tests, started with the abuse tests' connection limit. */
+    static SipServiceUnderTest shared() {
+        return SharedServices.once("gateway-bad-input", () -> new BadInputGateway(
+                "sip.max-tcp-connections=" + AbstractTransportAbuseTest.CONNECTION_LIMIT).service());
     }
 
     SipServiceUnderTest service() {

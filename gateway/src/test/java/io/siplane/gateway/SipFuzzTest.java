@@ -22,22 +22,17 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  */
 class SipFuzzTest {
 
-    static BadInputGateway gateway;
     static FuzzSession session;
 
     @BeforeContainer
     static void start() {
-        gateway = new BadInputGateway();
-        session = new FuzzSession(gateway.service(), 1000, 128L << 20);
+        session = new FuzzSession(BadInputGateway.shared(), 1000, 128L << 20);
     }
 
     @AfterContainer
     static void stop() {
         if (session != null) {
             session.close();
-        }
-        if (gateway != null) {
-            gateway.close();
         }
     }
 

@@ -3,32 +3,15 @@ package io.siplane.redirect.badinput;
 import java.util.Map;
 import java.util.Set;
 
-import io.siplane.redirect.RedirectApplication;
-import io.siplane.testsupport.RedisFixture;
-import io.siplane.testsupport.app.RunningService;
-import io.siplane.testsupport.sip.SipPorts;
 import io.siplane.testsupport.torture.AbstractRfc4475TortureTest;
 import io.siplane.testsupport.torture.SipServiceUnderTest;
 
 /** RFC 4475 / RFC 5118 torture messages against the real redirect server over UDP and TCP. */
 class Rfc4475TortureTest extends AbstractRfc4475TortureTest {
 
-    static final String DOMAIN = "torture.test";
-    private RunningService redirect;
-
     @Override
     protected SipServiceUnderTest start() {
-        redirect = RunningService.start(RedirectApplication.class, Map.of(
-                "server.port", "0", "sip.port", String.valueOf(SipPorts.freeUdpAndTcpPort()),
-                "spring.data.redis.url", RedisFixture.url(), "sip.thread-pool-size", "8", "redirect.domains", DOMAIN));
-        return SipServiceUnderTest.of("redirect-service", redirect, DOMAIN);
-    }
-
-    @Override
-    protected void stop() {
-        if (redirect != null) {
-            redirect.close();
-        }
+        return BadInputRedirect.shared();
     }
 
     @Override

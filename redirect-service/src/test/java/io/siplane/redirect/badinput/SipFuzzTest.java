@@ -1,16 +1,9 @@
 package io.siplane.redirect.badinput;
 
-import java.util.Map;
-
-import io.siplane.redirect.RedirectApplication;
-import io.siplane.testsupport.RedisFixture;
-import io.siplane.testsupport.app.RunningService;
 import io.siplane.testsupport.fuzz.FuzzInput;
 import io.siplane.testsupport.fuzz.FuzzSeeds;
 import io.siplane.testsupport.fuzz.FuzzSession;
 import io.siplane.testsupport.fuzz.SipFuzz;
-import io.siplane.testsupport.sip.SipPorts;
-import io.siplane.testsupport.torture.SipServiceUnderTest;
 import net.jqwik.api.AfterFailureMode;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -28,25 +21,17 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  */
 class SipFuzzTest {
 
-    static final String DOMAIN = "torture.test";
-    static RunningService redirect;
     static FuzzSession session;
 
     @BeforeContainer
     static void start() {
-        redirect = RunningService.start(RedirectApplication.class, Map.of(
-                "server.port", "0", "sip.port", String.valueOf(SipPorts.freeUdpAndTcpPort()),
-                "spring.data.redis.url", RedisFixture.url(), "sip.thread-pool-size", "8", "redirect.domains", DOMAIN));
-        session = new FuzzSession(SipServiceUnderTest.of("redirect-service", redirect, DOMAIN), 1000, 128L << 20);
+        session = new FuzzSession(BadInputRedirect.shared(), 1000, 128L << 20);
     }
 
     @AfterContainer
     static void stop() {
         if (session != null) {
             session.close();
-        }
-        if (redirect != null) {
-            redirect.close();
         }
     }
 
@@ -64,6 +49,6 @@ class SipFuzzTest {
 
     @Provide
     Arbitrary<FuzzInput> inputs() {
-        return SipFuzz.inputs(FuzzSeeds.standard(DOMAIN));
+        return SipFuzz.inputs(FuzzSeeds.standard(BadInputRedirect.DOMAIN));
     }
 }

@@ -3,33 +3,15 @@ package io.siplane.registrar.badinput;
 import java.util.Map;
 import java.util.Set;
 
-import io.siplane.registrar.RegistrarApplication;
-import io.siplane.testsupport.RedisFixture;
-import io.siplane.testsupport.app.RunningService;
-import io.siplane.testsupport.sip.SipPorts;
 import io.siplane.testsupport.torture.AbstractRfc4475TortureTest;
 import io.siplane.testsupport.torture.SipServiceUnderTest;
 
 /** RFC 4475 / RFC 5118 torture messages against the real registrar over UDP and TCP. */
 class Rfc4475TortureTest extends AbstractRfc4475TortureTest {
 
-    static final String DOMAIN = "torture.test";
-    private RunningService registrar;
-
     @Override
     protected SipServiceUnderTest start() {
-        registrar = RunningService.start(RegistrarApplication.class, Map.of(
-                "server.port", "0", "sip.port", String.valueOf(SipPorts.freeUdpAndTcpPort()),
-                "spring.data.redis.url", RedisFixture.url(), "sip.thread-pool-size", "8",
-                "sip.digest.nonce-secret", "registrar-torture-nonce-secret-0123456789", "registrar.domains", DOMAIN));
-        return SipServiceUnderTest.of("registrar-service", registrar, DOMAIN);
-    }
-
-    @Override
-    protected void stop() {
-        if (registrar != null) {
-            registrar.close();
-        }
+        return BadInputRegistrar.shared();
     }
 
     @Override

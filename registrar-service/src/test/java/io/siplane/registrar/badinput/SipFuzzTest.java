@@ -1,16 +1,9 @@
 package io.siplane.registrar.badinput;
 
-import java.util.Map;
-
-import io.siplane.registrar.RegistrarApplication;
-import io.siplane.testsupport.RedisFixture;
-import io.siplane.testsupport.app.RunningService;
 import io.siplane.testsupport.fuzz.FuzzSeeds;
 import io.siplane.testsupport.fuzz.FuzzInput;
 import io.siplane.testsupport.fuzz.FuzzSession;
 import io.siplane.testsupport.fuzz.SipFuzz;
-import io.siplane.testsupport.sip.SipPorts;
-import io.siplane.testsupport.torture.SipServiceUnderTest;
 import net.jqwik.api.AfterFailureMode;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -28,26 +21,17 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  */
 class SipFuzzTest {
 
-    static final String DOMAIN = "torture.test";
-    static RunningService registrar;
     static FuzzSession session;
 
     @BeforeContainer
     static void start() {
-        registrar = RunningService.start(RegistrarApplication.class, Map.of(
-                "server.port", "0", "sip.port", String.valueOf(SipPorts.freeUdpAndTcpPort()),
-                "spring.data.redis.url", RedisFixture.url(), "sip.thread-pool-size", "8",
-                "sip.digest.nonce-secret", "registrar-fuzz-nonce-secret-0123456789", "registrar.domains", DOMAIN));
-        session = new FuzzSession(SipServiceUnderTest.of("registrar-service", registrar, DOMAIN), 1000, 128L << 20);
+        session = new FuzzSession(BadInputRegistrar.shared(), 1000, 128L << 20);
     }
 
     @AfterContainer
     static void stop() {
         if (session != null) {
             session.close();
-        }
-        if (registrar != null) {
-            registrar.close();
         }
     }
 
@@ -65,6 +49,6 @@ class SipFuzzTest {
 
     @Provide
     Arbitrary<FuzzInput> inputs() {
-        return SipFuzz.inputs(FuzzSeeds.standard(DOMAIN));
+        return SipFuzz.inputs(FuzzSeeds.standard(BadInputRegistrar.DOMAIN));
     }
 }

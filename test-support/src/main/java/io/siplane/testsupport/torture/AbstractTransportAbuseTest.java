@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -42,8 +37,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class AbstractTransportAbuseTest {
 
-    /** {@code sip.max-tcp-connections} the service is started with for these tests. */
-    protected static final int CONNECTION_LIMIT = 200;
+    /** {@code sip.max-tcp-connections} the service must be started with for these tests. */
+    public static final int CONNECTION_LIMIT = 100;
     /** The most the heap retained after a GC may grow during any one test. */
     protected static final long HEAP_BOUND = 64L << 20;
 
@@ -52,10 +47,12 @@ public abstract class AbstractTransportAbuseTest {
     private long heapBefore;
     private final List<String> figures = new ArrayList<>();
 
-    /** Starts the service with {@code properties} on top of the test's own (e.g. {@code sip.max-tcp-connections}). */
-    protected abstract SipServiceUnderTest start(Map<String, String> properties);
+    /** The service under test, started with {@code sip.max-tcp-connections} = {@link #CONNECTION_LIMIT}. */
+    protected abstract SipServiceUnderTest start();
 
-    protected abstract void stop();
+    /** Stops the service if this class started it (not when it is shared with other test classes). */
+    protected void stop() {
+    }
 
     /** The service's {@code sip.max-message-size} (8192 unless it sets its own). */
     protected int maxMessageSize() {
@@ -64,7 +61,7 @@ public abstract class AbstractTransportAbuseTest {
 
     @BeforeAll
     final void startService() {
-        service = start(Map.of("sip.max-tcp-connections", String.valueOf(CONNECTION_LIMIT)));
+        service = start();
         stackThreads = StackThreads.of(service.sipPort());
     }
 
@@ -98,28 +95,28 @@ public abstract class AbstractTransportAbuseTest {
     }
 
     @Test
-    void overSizeUdpDatagramsAreNeitherProcessedNorFatal() throws IOException {
+    void overSizeUdpDatagramsAreNeitherProcessedNorFatal() {
         heapBefore = HeapProbe.usedAfterGc();
         int[] sizes = {Math.min(maxMessageSize() + 1, 65_000), 16 * 1024, 65_000};
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            for (int size : sizes) {
-                for (boolean padFirst : new boolean[] {true, false}) {
-                    byte[] message = paddedOptions(socket.getLocalPort(), size, padFirst);
-                    socket.send(new DatagramPacket(message, message.length, service.client().server()));
-                    Optional<SipPacket> answer = awaitAnswer(socket, Duration.ofSeconds(2));
-                    record("UDP datagram of " + message.length + " bytes (padding " + (padFirst ? "before" : "after")
-                            + " the mandatory headers): " + answer.map(SipPacket::startLine).orElse("no answer"));
-                    answer.ifPresent(a -> assertThat(WireHygiene.problem(a)).isEmpty());
-                    if (message.length <= maxMessageSize()) {
-                        // within the service's limit (the gateway takes any datagram): an ordinary request
-                        assertThat(answer.flatMap(SipPacket::status)).as("answer to a %d-byte datagram", message.length)
-                                .hasValueSatisfying(v -> assertThat(v).isLessThan(500));
-                    } else {
-                        // RFC 3261 §18.1.1/§18.3: never processed as if it were complete; 400 or 513 or silence
-                        assertThat(answer.flatMap(SipPacket::status)).as("answer to a %d-byte datagram", message.length)
-                                .satisfiesAnyOf(s -> assertThat(s).isEmpty(),
-                                        s -> assertThat(s).hasValueSatisfying(v -> assertThat(v).isIn(400, 513)));
-                    }
+        for (int size : sizes) {
+            for (boolean padFirst : new boolean[] {true, false}) {
+                boolean within = size <= maxMessageSize();
+                RawSipClient.Exchange exchange = service.client().udp(port -> paddedOptions(port, size, padFirst),
+                        Duration.ofSeconds(within ? 5 : 2), r -> r.stream().anyMatch(SipPacket::isFinalResponse),
+                        within ? null : new SettleProbe(service.domain()));
+                Optional<SipPacket> answer = exchange.received().stream().filter(SipPacket::isFinalResponse).findFirst();
+                record("UDP datagram of " + exchange.sent().length + " bytes (padding " + (padFirst ? "before" : "after")
+                        + " the mandatory headers): " + answer.map(SipPacket::startLine).orElse("no answer"));
+                answer.ifPresent(a -> assertThat(WireHygiene.problem(a)).isEmpty());
+                if (within) {
+                    // within the service's limit (the gateway takes any datagram): an ordinary request
+                    assertThat(answer.flatMap(SipPacket::status)).as("answer to a %d-byte datagram", size)
+                            .hasValueSatisfying(v -> assertThat(v).isLessThan(500));
+                } else {
+                    // RFC 3261 §18.1.1/§18.3: never processed as if it were complete; 400 or 513 or silence
+                    assertThat(answer.flatMap(SipPacket::status)).as("answer to a %d-byte datagram", size)
+                            .satisfiesAnyOf(st -> assertThat(st).isEmpty(),
+                                    st -> assertThat(st).hasValueSatisfying(v -> assertThat(v).isIn(400, 513)));
                 }
             }
         }
@@ -164,7 +161,7 @@ public abstract class AbstractTransportAbuseTest {
             for (int i = 0; i < senders; i++) {
                 byte[] message = Liveness.options("TCP", service.sipPort(), 5, service.domain(), "slow-" + i);
                 slow.add(pool.submit(() -> TcpAbuse.slowSend(service.client().server(), message, Duration.ofMillis(100),
-                        Duration.ofSeconds(3), Duration.ZERO)));
+                        Duration.ofSeconds(2), Duration.ZERO)));
             }
             Thread.sleep(500);
             long t0 = System.nanoTime();
@@ -174,7 +171,7 @@ public abstract class AbstractTransportAbuseTest {
             for (Future<TcpAbuse.StreamOutcome> f : slow) {
                 f.get(30, TimeUnit.SECONDS);
             }
-            record(senders + " TCP senders at 1 byte per 100 ms for 3 s: other clients answered over TCP and UDP within " + ms + " ms");
+            record(senders + " TCP senders at 1 byte per 100 ms for 2 s: other clients answered over TCP and UDP within " + ms + " ms");
         } finally {
             pool.shutdownNow();
         }
@@ -194,7 +191,7 @@ public abstract class AbstractTransportAbuseTest {
 
     @Test
     void idleConnectionsBeyondTheLimitAreHeldOffAndTheServiceStaysUsable() throws Exception {
-        idleConnections(CONNECTION_LIMIT + 300);
+        idleConnections(CONNECTION_LIMIT * 3);
     }
 
     @Test
@@ -242,18 +239,6 @@ public abstract class AbstractTransportAbuseTest {
         String message = padFirst ? base.substring(0, eol) + padding + base.substring(eol)
                 : base.substring(0, base.length() - 2) + padding + "\r\n";
         return message.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static Optional<SipPacket> awaitAnswer(DatagramSocket socket, Duration wait) throws IOException {
-        socket.setSoTimeout((int) wait.toMillis());
-        byte[] buffer = new byte[65_535];
-        DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-        try {
-            socket.receive(packet);
-            return Optional.of(new SipPacket(java.util.Arrays.copyOf(buffer, packet.getLength())));
-        } catch (java.net.SocketTimeoutException e) {
-            return Optional.empty();
-        }
     }
 
     private void record(String line) {

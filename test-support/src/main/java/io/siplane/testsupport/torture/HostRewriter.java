@@ -70,17 +70,17 @@ public final class HostRewriter {
     public static byte[] rewrite(byte[] message, String domain, String transport, int replyPort, String branchSuffix) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(message.length + 64);
         int offset = 0;
-        boolean first = true;
         while (offset < message.length) {
             int headerEnd = indexOf(message, offset, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             int bodyStart = headerEnd < 0 ? message.length : headerEnd + 4;
             String headers = new String(message, offset, bodyStart - offset, StandardCharsets.ISO_8859_1);
-            String rewritten = rewriteHeaders(headers, domain, transport, replyPort, first);
+            // every message's own topmost Via names the transport it travels on (RFC 3261 §18.1.1), the trailing
+            // request of an over-long datagram (RFC 4475 §3.1.1.8) included, which over TCP is simply the next message
+            String rewritten = rewriteHeaders(headers, domain, transport, replyPort, true);
             if (!branchSuffix.isEmpty()) {
                 rewritten = BRANCH.matcher(rewritten).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + m.group(2) + "-" + branchSuffix));
             }
             out.writeBytes(rewritten.getBytes(StandardCharsets.ISO_8859_1));
-            first = false;
             // the body as framed by its own Content-Length: what follows it (RFC 4475 §3.1.1.8) is a message too
             Matcher cl = CONTENT_LENGTH.matcher(headers);
             int length = cl.find() ? Integer.parseInt(cl.group(1)) : -1;
