@@ -68,6 +68,9 @@ public abstract class AbstractRfc4475TortureTest {
         return STACK_DEVIATIONS;
     }
 
+    /** A known deviation that does not show on every run: it is not reported when the message passes. */
+    protected static final String INTERMITTENT = "intermittent: ";
+
     /** Deviations of JAIN-SIP RI 1.3.0-91 itself, shared by every service: start a service's list from these. */
     protected static final Map<String, String> STACK_DEVIATIONS = Map.of(
             "ipv6-bad", "JAIN-SIP RI reads an unbracketed IPv6 address in a SIP URI (sip:2001:db8::10) as that address "
@@ -149,7 +152,7 @@ public abstract class AbstractRfc4475TortureTest {
                     if (deviations.containsKey(name) && !ok) {
                         judged.put(key, "KNOWN " + deviations.get(name));
                     }
-                    if (deviations.containsKey(name)) {
+                    if (deviations.containsKey(name) && (!ok || !deviations.get(name).startsWith(INTERMITTENT))) {
                         assertThat(ok).as("%s is listed as a known deviation but now behaves: remove it from the list", why).isFalse();
                         assertThat(hygienic(r) && !r.finalStatus().filter(s -> s == 500).isPresent())
                                 .as("even a known deviation answers cleanly: %s", why).isTrue();
