@@ -16,7 +16,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * Mutated valid messages against the real redirect server: it never answers 500 or leaks internals, keeps every stack
- * thread, keeps its heap bounded and answers OPTIONS throughout. Tries: {@code jqwik.tries.default} (300 in the normal
+ * thread, keeps its heap bounded and answers OPTIONS throughout. Tries: {@code jqwik.tries.default} (200 in the normal
  * build, 100,000 with {@code -Pfuzz}).
  */
 class SipFuzzTest {

@@ -6,20 +6,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
-import javax.sip.message.Request;
-import javax.sip.message.Response;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
-import io.siplane.sip.autoconfigure.SipAutoConfiguration;
-import io.siplane.sip.pipeline.IncomingRequest;
-import io.siplane.sip.pipeline.SipRequestHandler;
+import io.siplane.sip.RunningEndpoint;
+
 import io.siplane.testsupport.sip.SipPorts;
 import io.siplane.testsupport.torture.HostRewriter;
 import io.siplane.testsupport.torture.RawSipClient;
@@ -30,50 +24,36 @@ import io.siplane.testsupport.torture.WireHygiene;
 /** RFC 4475 messages that JAIN-SIP RI alone mishandles, against a bare endpoint that answers 200 to whatever it is given. */
 class MalformedRequestTest {
 
-    @Configuration(proxyBeanMethods = false)
-    static class AcceptEverything {
-        @Bean
-        SipRequestHandler everything() {
-            return new SipRequestHandler() {
-                @Override
-                public Set<String> methods() {
-                    return Set.of(Request.OPTIONS, Request.INVITE, "NEWMETHOD");
-                }
+    private static final int PORT = SipPorts.freeUdpAndTcpPort();
+    private static RunningEndpoint endpoint;
 
-                @Override
-                public void handle(IncomingRequest request) throws Exception {
-                    request.respond(Response.OK);
-                }
-            };
-        }
+    @BeforeAll
+    static void start() {
+        endpoint = RunningEndpoint.start(PORT, "OPTIONS,INVITE,NEWMETHOD", "sip.max-message-size=8192");
     }
 
-    private final int port = SipPorts.freeUdpAndTcpPort();
-
-    private ApplicationContextRunner runner() {
-        return new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(SipAutoConfiguration.class))
-                .withUserConfiguration(AcceptEverything.class)
-                .withPropertyValues("sip.bind-address=127.0.0.1", "sip.port=" + port);
+    @AfterAll
+    static void stop() {
+        endpoint.close();
     }
 
     @Test
     void theAutomatic400ForAMalformedDatagramNamesTheHeaderAtMostWithoutLineBreaksOrRequestText() {
         Map<String, String> headerOf = Map.of("ncl", "Content-Length", "scalar02", "CSeq", "badinv01", "message",
                 "lwsruri", "message", "ltgtruri", "message");
-        runner().run(context -> headerOf.forEach((name, header) -> {
+        headerOf.forEach((name, header) -> {
             Optional<SipPacket> answer = send(name, "UDP");
 
             assertThat(answer).as("%s answered", name).isPresent();
             assertThat(answer.get().startLine()).isEqualTo("SIP/2.0 400 Bad Request (malformed " + header + ")");
             assertThat(WireHygiene.problem(answer.get())).as(name).isEmpty();
-        }));
+        });
     }
 
     @Test
     void requestsTheStackParsesAlthoughMalformedAreRejectedBeforeAnyHandler() {
         Map<String, Integer> statusOf = Map.of("badvers", 505, "multi01", 400, "mcl01", 400);
-        runner().run(context -> statusOf.forEach((name, status) -> {
+        statusOf.forEach((name, status) -> {
             for (String transport : List.of("UDP", "TCP")) {
                 Optional<SipPacket> answer = send(name, transport);
 
@@ -81,45 +61,41 @@ class MalformedRequestTest {
                 assertThat(answer.get().status()).as("%s over %s", name, transport).contains(status);
                 assertThat(WireHygiene.problem(answer.get())).isEmpty();
             }
-        }));
+        });
     }
 
     @Test
     void aDatagramLongerThanTheMaximumMessageSizeIsDroppedNotCutShortAndProcessed() {
-        runner().withPropertyValues("sip.max-message-size=4096").run(context -> {
-            RawSipClient client = RawSipClient.loopback(port);
-            for (int size : new int[] {4096, 4097}) {
-                RawSipClient.Exchange exchange = client.udp(p -> padded(p, size), Duration.ofSeconds(size == 4096 ? 5 : 2),
-                        r -> r.stream().anyMatch(SipPacket::isFinalResponse));
-                // the last byte of 4097 is the message's final LF: cut there, the rest would parse as a whole message
-                assertThat(exchange.received()).as("answers to %d bytes", size).hasSize(size == 4096 ? 1 : 0);
-            }
-        });
+        RawSipClient client = RawSipClient.loopback(PORT);
+        for (int size : new int[] {8192, 8193}) {
+            RawSipClient.Exchange exchange = client.udp(p -> padded(p, size), Duration.ofSeconds(size == 8192 ? 5 : 2),
+                    r -> r.stream().anyMatch(SipPacket::isFinalResponse));
+            // the last byte of 8193 is the message's final LF: cut there, the rest would parse as a whole message
+            assertThat(exchange.received()).as("answers to %d bytes", size).hasSize(size == 8192 ? 1 : 0);
+        }
     }
 
     private byte[] padded(int localPort, int size) {
-        String base = io.siplane.testsupport.torture.Liveness.optionsText("UDP", port, localPort, "example.com",
+        String base = io.siplane.testsupport.torture.Liveness.optionsText("UDP", PORT, localPort, "example.com",
                 "pad-" + size + "-" + System.nanoTime());
         String padding = "X-Pad: " + "p".repeat(size - base.length() - "X-Pad: \r\n".length()) + "\r\n";
         return (base.substring(0, base.length() - 2) + padding + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     @Test
-    void wellFormedTortureMessagesStillReachTheHandler() {
-        runner().run(context -> {
-            for (String name : List.of("lwsdisp", "intmeth", "longreq", "esc01", "transports")) {
-                for (String transport : List.of("UDP", "TCP")) {
-                    assertThat(send(name, transport).flatMap(SipPacket::status)).as("%s over %s", name, transport)
-                            .hasValueSatisfying(s -> assertThat(s).isIn(200, 405));
-                    // these RFC messages share one branch: the RI drops a request whose branch it is still finishing
-                    Thread.sleep(150);
-                }
+    void wellFormedTortureMessagesStillReachTheHandler() throws Exception {
+        for (String name : List.of("lwsdisp", "intmeth", "longreq", "esc01", "transports")) {
+            for (String transport : List.of("UDP", "TCP")) {
+                assertThat(send(name, transport).flatMap(SipPacket::status)).as("%s over %s", name, transport)
+                        .hasValueSatisfying(s -> assertThat(s).isIn(200, 405));
+                // these RFC messages share one branch: the RI drops a request whose branch it is still finishing
+                Thread.sleep(150);
             }
-        });
+        }
     }
 
     private Optional<SipPacket> send(String name, String transport) {
-        RawSipClient client = RawSipClient.loopback(port);
+        RawSipClient client = RawSipClient.loopback(PORT);
         byte[] message = TortureMessages.named(name).bytes();
         RawSipClient.Exchange exchange = "TCP".equals(transport)
                 ? client.tcp(p -> HostRewriter.rewrite(message, "example.com", "TCP", p), Duration.ofSeconds(5),

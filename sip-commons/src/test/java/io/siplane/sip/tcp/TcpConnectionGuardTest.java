@@ -8,20 +8,13 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 
-import javax.sip.message.Request;
-import javax.sip.message.Response;
-
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
-import io.siplane.sip.autoconfigure.SipAutoConfiguration;
-import io.siplane.sip.pipeline.IncomingRequest;
-import io.siplane.sip.pipeline.SipRequestHandler;
+import io.siplane.sip.RunningEndpoint;
+
 import io.siplane.testsupport.sip.SipPorts;
 import io.siplane.testsupport.torture.Liveness;
 import io.siplane.testsupport.torture.RawSipClient;
@@ -31,83 +24,63 @@ import io.siplane.testsupport.torture.TcpAbuse;
 /** TCP clients that hold connections without using them no longer lock the others out. */
 class TcpConnectionGuardTest {
 
-    @Configuration(proxyBeanMethods = false)
-    static class Options {
-        @Bean
-        SipRequestHandler options() {
-            return new SipRequestHandler() {
-                @Override
-                public Set<String> methods() {
-                    return Set.of(Request.OPTIONS);
-                }
+    private static final int PORT = SipPorts.freeUdpAndTcpPort();
+    private static RunningEndpoint endpoint;
 
-                @Override
-                public void handle(IncomingRequest request) throws Exception {
-                    request.respond(Response.OK);
-                }
-            };
+    @BeforeAll
+    static void start() {
+        endpoint = RunningEndpoint.start(PORT, "OPTIONS", "sip.max-tcp-connections=10",
+                "sip.stack-properties[io.siplane.sip.TCP_IDLE_TIMEOUT]=1500",
+                "sip.stack-properties[io.siplane.sip.TCP_MESSAGE_TIMEOUT]=1000");
+    }
+
+    @AfterAll
+    static void stop() {
+        endpoint.close();
+    }
+
+    @Test
+    void aNewClientIsServedWhileIdleConnectionsFillTheLimitAndTheyStayWithinIt() throws Exception {
+        int before = StackThreads.tcpConnectionThreads();
+        List<Socket> idle = TcpAbuse.openIdle(server(), 40, Duration.ofMillis(500));
+        try {
+            assertThat(idle).hasSize(40);
+            assertThat(Liveness.answers(RawSipClient.loopback(PORT), "TCP", "example.com", Duration.ofSeconds(5))).isTrue();
+            Thread.sleep(300);
+            assertThat(StackThreads.tcpConnectionThreads() - before).as("two threads per connection").isLessThanOrEqualTo(2 * 10 + 2);
+        } finally {
+            TcpAbuse.closeAll(idle);
         }
     }
 
-    private final int port = SipPorts.freeUdpAndTcpPort();
-
-    private ApplicationContextRunner runner() {
-        return new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(SipAutoConfiguration.class))
-                .withUserConfiguration(Options.class)
-                .withPropertyValues("sip.bind-address=127.0.0.1", "sip.port=" + port, "sip.max-tcp-connections=10",
-                        "sip.stack-properties[io.siplane.sip.TCP_IDLE_TIMEOUT]=1500",
-                        "sip.stack-properties[io.siplane.sip.TCP_MESSAGE_TIMEOUT]=1000");
-    }
-
     @Test
-    void aNewClientIsServedWhileIdleConnectionsFillTheLimitAndTheyStayWithinIt() {
-        runner().run(context -> {
-            int before = StackThreads.tcpConnectionThreads();
-            List<Socket> idle = TcpAbuse.openIdle(server(), 40, Duration.ofMillis(500));
-            try {
-                assertThat(idle).hasSize(40);
-                assertThat(Liveness.answers(RawSipClient.loopback(port), "TCP", "example.com", Duration.ofSeconds(5))).isTrue();
+    void anIdleConnectionIsClosedAfterTheIdleTimeoutButKeepAlivesKeepItOpen() throws Exception {
+        try (Socket quiet = new Socket(); Socket alive = new Socket()) {
+            quiet.connect(server());
+            alive.connect(server());
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 10; i++) {
+                alive.getOutputStream().write("\r\n\r\n".getBytes());
                 Thread.sleep(300);
-                assertThat(StackThreads.tcpConnectionThreads() - before).as("two threads per connection").isLessThanOrEqualTo(2 * 10 + 2);
-            } finally {
-                TcpAbuse.closeAll(idle);
             }
-        });
+            assertThat(closedWithin(quiet, Duration.ofSeconds(3))).as("the quiet connection is closed").isTrue();
+            assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(1400);
+            alive.getOutputStream().write(Liveness.options("TCP", PORT, 5, "example.com"));
+            assertThat(firstLine(alive)).as("the connection that sent keep-alives").isEqualTo("SIP/2.0 200 OK");
+        }
     }
 
     @Test
-    void anIdleConnectionIsClosedAfterTheIdleTimeoutButKeepAlivesKeepItOpen() {
-        runner().run(context -> {
-            try (Socket quiet = new Socket(); Socket alive = new Socket()) {
-                quiet.connect(server());
-                alive.connect(server());
-                long t0 = System.nanoTime();
-                for (int i = 0; i < 10; i++) {
-                    alive.getOutputStream().write("\r\n\r\n".getBytes());
-                    Thread.sleep(300);
-                }
-                assertThat(closedWithin(quiet, Duration.ofSeconds(3))).as("the quiet connection is closed").isTrue();
-                assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(1400);
-                alive.getOutputStream().write(Liveness.options("TCP", port, 5, "example.com"));
-                assertThat(firstLine(alive)).as("the connection that sent keep-alives").isEqualTo("SIP/2.0 200 OK");
-            }
-        });
-    }
-
-    @Test
-    void aClientTricklingAMessageIsCutOffAfterTheMessageTimeout() {
-        runner().run(context -> {
-            TcpAbuse.StreamOutcome slow = TcpAbuse.slowSend(server(), Liveness.options("TCP", port, 5, "example.com"),
-                    Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ZERO);
-            assertThat(slow.closedByServer()).isTrue();
-            assertThat(slow.elapsed()).isBetween(Duration.ofMillis(900), Duration.ofMillis(2500));
-            assertThat(slow.received()).isEmpty();
-        });
+    void aClientTricklingAMessageIsCutOffAfterTheMessageTimeout() throws Exception {
+        TcpAbuse.StreamOutcome slow = TcpAbuse.slowSend(server(), Liveness.options("TCP", PORT, 5, "example.com"),
+                Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ZERO);
+        assertThat(slow.closedByServer()).isTrue();
+        assertThat(slow.elapsed()).isBetween(Duration.ofMillis(900), Duration.ofMillis(2500));
+        assertThat(slow.received()).isEmpty();
     }
 
     private InetSocketAddress server() {
-        return RawSipClient.loopback(port).server();
+        return RawSipClient.loopback(PORT).server();
     }
 
     private static boolean closedWithin(Socket socket, Duration wait) throws Exception {

@@ -147,7 +147,7 @@ public final class FuzzSession implements AutoCloseable {
         }
         checkpoint(true);
         // connections the fuzzer opened must all be gone on the server side too
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (StackThreads.tcpConnectionThreads() > tcpThreadsBefore + 4 && System.nanoTime() < deadline) {
             sleep(100);
         }
