@@ -32,6 +32,8 @@ public final class HmacNonces {
     private static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
 
     private final SecretKeySpec key;
+    /** A keyed Mac per thread: looking the algorithm up and keying it cost more than the MAC itself. */
+    private final ThreadLocal<Mac> macs;
     private final Duration lifetime;
     private final Clock clock;
 
@@ -40,6 +42,7 @@ public final class HmacNonces {
             throw new IllegalArgumentException("the nonce secret must be at least 16 bytes");
         }
         this.key = new SecretKeySpec(secret.clone(), "HmacSHA256");
+        this.macs = ThreadLocal.withInitial(this::newMac);
         this.lifetime = lifetime;
         this.clock = clock;
     }
@@ -97,12 +100,17 @@ public final class HmacNonces {
     }
 
     private byte[] mac(byte[] data, int offset, int length, String realm) {
+        Mac mac = macs.get();
+        mac.update(data, offset, length);
+        mac.update(realm.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+        return mac.doFinal(); // and ready for the next use, with the same key
+    }
+
+    private Mac newMac() {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);
-            mac.update(data, offset, length);
-            mac.update(realm.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
-            return mac.doFinal();
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }
