@@ -1,6 +1,8 @@
 package io.siplane.registrar.register;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.stereotype.Component;
 
@@ -16,16 +18,18 @@ import io.micrometer.core.instrument.Timer;
 public class RegisterMetrics {
 
     private final MeterRegistry registry;
+    /** One timer per status, looked up once: building the meter id for every REGISTER showed in profiles. */
+    private final Map<Integer, Timer> byStatus = new ConcurrentHashMap<>();
 
     public RegisterMetrics(MeterRegistry registry) {
         this.registry = registry;
     }
 
     public void answered(int status, Duration elapsed) {
-        Timer.builder("siplane.registrar.requests")
+        byStatus.computeIfAbsent(status, s -> Timer.builder("siplane.registrar.requests")
                 .description("REGISTER requests answered, by response status")
-                .tag("status", Integer.toString(status))
-                .register(registry)
+                .tag("status", Integer.toString(s))
+                .register(registry))
                 .record(elapsed);
     }
 
