@@ -30,6 +30,8 @@ public final class FlowTokens {
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
     private final SecretKeySpec key;
+    /** A keyed Mac per thread: looking the algorithm up and keying it cost more than the MAC itself. */
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
     public FlowTokens(byte[] secret) {
         if (secret.length < 16) {
@@ -89,10 +91,14 @@ public final class FlowTokens {
     }
 
     private byte[] mac(byte[] payload) {
+        return Arrays.copyOf(macs.get().doFinal(payload), MAC_BYTES);
+    }
+
+    private Mac newMac() {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);
-            return Arrays.copyOf(mac.doFinal(payload), MAC_BYTES);
+            return mac;
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException(e);
         }
