@@ -8,11 +8,11 @@ siplane_start() { # replicas
     step "Starting Siplane with $replicas proxy replica(s) (./run.sh start, PORT_OFFSET=$PORT_OFFSET)"
     "$PLATFORM_ROOT/run.sh" status >/dev/null 2>&1
     [ $? = 3 ] || die "a Siplane started by $PLATFORM_ROOT/run.sh is already running: stop it first (./run.sh stop)"
-    # the load comes from one address: the gateway's per-source SIP flood limit and location-service's per-client
-    # REST rate limit would drop or refuse it
+    # the load comes from one address: the gateway's per-source SIP flood limit and the per-client REST rate limits
+    # (gateway and location-service) would drop or refuse it
     if ! env PROXY_REPLICAS="$replicas" PORT_OFFSET="$PORT_OFFSET" SIP_DOMAIN="$DOMAIN" PLATFORM_API_TOKEN="$API_TOKEN" \
         DEMO_SUBSCRIBERS= RUN_PARALLEL="${RUN_PARALLEL:-1}" GATEWAY_FLOOD_ALLOW=127.0.0.1/32 \
-        SIPLANE_API_RATELIMIT_ENABLED=false ${BENCH_JAVA_OPTS:+JAVA_OPTS="$BENCH_JAVA_OPTS"} \
+        SIPLANE_API_RATELIMIT_ENABLED=false GATEWAY_HTTP_RATELIMIT_ENABLED=false ${BENCH_JAVA_OPTS:+JAVA_OPTS="$BENCH_JAVA_OPTS"} \
         "$PLATFORM_ROOT/run.sh" start >"$OUT/run-start-$replicas.log" 2>&1; then
         tail -n 30 "$OUT/run-start-$replicas.log" >&2
         die "./run.sh start failed (log: $OUT/run-start-$replicas.log)"

@@ -26,6 +26,16 @@ rtt_values() { # file rtd
     awk -F';' -v rtd="$2" 'NR > 1 && $3 == rtd { print $2 }' "$1" 2>/dev/null
 }
 
+# Waits (at most 10 s) until no socket is bound to a UDP port (a SIPp of the previous step still finishing).
+await_port_free() {
+    local hex deadline=$(($(now_ms) + 10000))
+    hex=$(printf ':%04X' "$1")
+    while awk -v p="$hex" 'FNR > 1 && substr($2, length($2) - 4) == p { found = 1 } END { exit !found }' /proc/net/udp; do
+        [ "$(now_ms)" -lt "$deadline" ] || { warn "UDP port $1 still bound after 10 s"; return 0; }
+        sleep 0.2
+    done
+}
+
 # Runs one step: WORKLOAD (register|call|redirect) at RATE/s for SECONDS. Sets STEP_PASS (yes|no), STEP_WHY,
 # STEP_P50 STEP_P99 (ms, first response time of the scenario), STEP_CPU ("name=pct ..."), STEP_BOX (whole-box %),
 # STEP_SIPP (SIPp's own CPU %), and appends a line to $OUT/steps.tsv.
@@ -59,6 +69,8 @@ run_step() { # workload rate seconds tag
 
     local uas_pid=''
     if [ "$workload" = call ]; then
+        await_port_free "$UAS_PORT"
+        await_port_free "$CALLER_PORT"
         (cd "$dir" && exec env ${SIPP_PRELOAD:+LD_PRELOAD=$SIPP_PRELOAD} sipp -sf "$SCENARIOS/call_uas.xml" \
             -i 127.0.0.1 -mi 127.0.0.1 -p "$UAS_PORT" -t u1 -m "$count" -nostdin -buff_size "$SIPP_BUFF" \
             -trace_stat -stf "$dir/uas.csv" -fd 1 -recv_timeout 8000 -timeout "$((budget + 4))" -timeout_error \
@@ -85,7 +97,11 @@ run_step() { # workload rate seconds tag
         local deadline=$(($(now_ms) + 6000))
         while kill -0 "$uas_pid" 2>/dev/null && [ "$(now_ms)" -lt "$deadline" ]; do sleep 0.1; done
         if kill -0 "$uas_pid" 2>/dev/null; then
-            kill -TERM "$uas_pid" 2>/dev/null # the subshell exec'd sipp: this is the callee itself
+            # the subshell exec'd sipp: this is the callee itself. SIPp takes SIGTERM as "finish the calls first",
+            # so a callee left with unfinished calls would keep the port and share the next step's traffic
+            kill -TERM "$uas_pid" 2>/dev/null
+            sleep 1
+            kill -KILL "$uas_pid" 2>/dev/null
             uas_rc=124
         fi
         local waited
