@@ -152,8 +152,15 @@ run_step() { # workload rate seconds tag
     [ "$STEP_PASS" = yes ] || mark="${R}FAIL${N}"
     printf '    %-8s %6s/s %3ss  %s  p50 %6s p99 %7s ms  box %3s%%  sipp %3s%%  %s%s\n' "$workload" "$rate" "$secs" "$mark" \
         "$STEP_P50" "$STEP_P99" "$STEP_BOX" "${STEP_SIPP:--}" "$STEP_CPU" "${STEP_WHY:+  ($STEP_WHY)}"
-    # let the server drain queues and timers before the next step
-    sleep "${STEP_PAUSE:-2}"
+    # let the server drain queues and timers before the next step. After a failed call step, wait out RFC 3261
+    # Timer B (32 s): the proxy is still retransmitting INVITEs the overloaded callee never answered, and the next
+    # step's callee (same port, same registered contact) would take them as new calls, answer them towards a
+    # caller that is gone and fail as many of its own calls (every later step then failed a fixed number of calls)
+    if [ "$STEP_PASS" = no ] && [ "$workload" = call ]; then
+        sleep "${CALL_FAIL_PAUSE:-34}"
+    else
+        sleep "${STEP_PAUSE:-2}"
+    fi
     [ "$STEP_PASS" = yes ]
 }
 
