@@ -51,7 +51,7 @@ Options:
   --keep               leave Siplane running at the end
 
 Environment: BENCH_JAVA_OPTS (JAVA_OPTS of the services), PLATFORM_ROOT (checkout to start [this one]),
-KAMAILIO_WORKERS [4], KAMAILIO_SHM (MiB) [2048], MODERATE_REGISTER [2000], MODERATE_CALL [200],
+KAMAILIO_WORKERS [4], KAMAILIO_SHM (MiB) [2048], MODERATE_REGISTER [1000], MODERATE_CALL [200],
 MODERATE_REDIRECT [2000], PRECISION (bisection stop, % of the rate) [4].
 EOF
 }
@@ -94,7 +94,7 @@ CALLEE=uas CALLEE_PASSWORD=pw-uas-callee
 UAS_PORT=$((7070 + PORT_OFFSET)) REGISTER_PORT=$((7071 + PORT_OFFSET)) CALLER_PORT=$((7072 + PORT_OFFSET))
 REDIRECT_CLIENT_PORT=$((7073 + PORT_OFFSET))
 KAMAILIO_WORKERS=${KAMAILIO_WORKERS:-4} KAMAILIO_SHM=${KAMAILIO_SHM:-2048}
-MODERATE_REGISTER=${MODERATE_REGISTER:-2000} MODERATE_CALL=${MODERATE_CALL:-200} MODERATE_REDIRECT=${MODERATE_REDIRECT:-2000}
+MODERATE_REGISTER=${MODERATE_REGISTER:-1000} MODERATE_CALL=${MODERATE_CALL:-200} MODERATE_REDIRECT=${MODERATE_REDIRECT:-2000}
 
 # ---------------------------------------------------------------------------------------------------------------
 # Tools: installed with apt on a fresh Debian when missing
@@ -173,11 +173,13 @@ populate() {
     fi
 }
 
-# warm-up (JIT, caches, connection pools), not counted: per workload, 10 s at a quarter, then at half of the
-# moderate rate (a cold JVM hit at full rate collapses into retransmissions)
+# warm-up (JIT, caches, connection pools), not counted: per workload, 10 s steps at a quarter, a half and the
+# whole of the moderate rate, then that last step again until one passes (at most 3 more). A JVM is not warm after
+# a few thousand requests: C2 compiles the hot paths over tens of thousands, and a search started on a half-warm
+# JVM failed its first step with a handful of lost calls and measured a third of the real maximum.
 warm_up() {
     step "Warm-up (not counted)"
-    local w rate
+    local w rate tries
     for w in register call redirect; do
         wants "$w" || continue
         case "$w" in
@@ -187,13 +189,16 @@ warm_up() {
         esac
         run_step "$w" $((rate / 4)) 10 warmup
         run_step "$w" $((rate / 2)) 10 warmup
+        for ((tries = 0; tries < 4; tries++)); do
+            run_step "$w" "$rate" 10 warmup && break
+        done
     done
 }
 
 search_params() { # workload -> "start factor grain cap moderate"
     case "$1" in
-        register) echo "1000 1.5 100 60000 $MODERATE_REGISTER" ;;
-        call) echo "200 1.5 25 10000 $MODERATE_CALL" ;;
+        register) echo "500 1.5 100 60000 $MODERATE_REGISTER" ;;
+        call) echo "100 1.5 25 10000 $MODERATE_CALL" ;;
         redirect) echo "1000 1.5 100 60000 $MODERATE_REDIRECT" ;;
     esac
 }
