@@ -433,10 +433,11 @@ launch() { # name module http sip
 }
 
 # Until env/setsid have exec'd the JVM, the new pid's command line is still ours and pid_of would take the
-# service for dead: on a loaded machine that window is long enough to fail a start. Waits for it (at most 5 s).
+# service for dead: on a loaded machine that window is long enough to fail a start. Waits for it (at most 20 s;
+# a start right after a benchmark had torn its platform down once failed this way, with the JVM's log still empty).
 await_exec() { # pid name
     local i
-    for ((i = 0; i < 50; i++)); do
+    for ((i = 0; i < 200; i++)); do
         case "$(cmdline_of "$1")" in *"-Dsiplane.run.service=$2 "*) return 0 ;; esac
         kill -0 "$1" 2>/dev/null || return 0
         sleep 0.1
