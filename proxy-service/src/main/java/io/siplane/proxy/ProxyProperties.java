@@ -40,8 +40,14 @@ public record ProxyProperties(
     /**
      * @param enabled challenge requests whose From names one of our domains (needs {@code SIP_NONCE_SECRET})
      * @param methods the methods challenged; ACK, CANCEL and in-dialog requests never are
+     * @param ha1Cache callers' HA1s kept in memory, so that local users can call through a Redis outage
      */
-    public record Authentication(@DefaultValue("true") boolean enabled, @DefaultValue({"INVITE", "MESSAGE", "OPTIONS"}) Set<String> methods) {
+    public record Authentication(@DefaultValue("true") boolean enabled, @DefaultValue({"INVITE", "MESSAGE", "OPTIONS"}) Set<String> methods,
+            @DefaultValue Ha1Cache ha1Cache) {
+
+        public Authentication(boolean enabled, Set<String> methods) {
+            this(enabled, methods, Ha1Cache.DEFAULT);
+        }
 
         public Authentication {
             methods = methods == null ? Set.of() : methods.stream()
@@ -49,10 +55,30 @@ public record ProxyProperties(
             if (methods.contains("ACK") || methods.contains("CANCEL")) {
                 throw new IllegalArgumentException("proxy.authentication.methods: ACK and CANCEL cannot be challenged (RFC 3261 §22.1)");
             }
+            ha1Cache = ha1Cache == null ? Ha1Cache.DEFAULT : ha1Cache;
         }
 
         public boolean challenges(String method) {
             return enabled && methods.contains(method);
+        }
+    }
+
+    /**
+     * @param ttl     how long a caller's HA1 is used without asking Redis again (0 = not cached); a subscriber change
+     *                event evicts it at once. Unknown users are never cached.
+     * @param maxSize most callers kept
+     */
+    public record Ha1Cache(@DefaultValue("60s") Duration ttl, @DefaultValue("100000") long maxSize) {
+
+        static final Ha1Cache DEFAULT = new Ha1Cache(Duration.ofSeconds(60), 100_000);
+
+        public Ha1Cache {
+            if (ttl == null || ttl.isNegative()) {
+                throw new IllegalArgumentException("proxy.authentication.ha1-cache.ttl must be 0 (off) or positive");
+            }
+            if (maxSize < 1) {
+                throw new IllegalArgumentException("proxy.authentication.ha1-cache.max-size must be at least 1");
+            }
         }
     }
 

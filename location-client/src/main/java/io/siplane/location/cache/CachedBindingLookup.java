@@ -25,7 +25,7 @@ import io.siplane.location.LocationUnavailableException;
  *   <li>Bindings that expire while cached are filtered out on every read.</li>
  * </ul>
  */
-public class CachedBindingLookup implements BindingLookup {
+public class CachedBindingLookup implements BindingLookup, LocationChangeListener {
 
     private record Entry<T>(T value, long fetchedAtNanos) {
     }
@@ -84,6 +84,16 @@ public class CachedBindingLookup implements BindingLookup {
     }
 
     /** Forgets one AOR (a change event arrived for it). */
+    @Override
+    public void changed(AddressOfRecord aor) {
+        invalidate(aor);
+    }
+
+    @Override
+    public void allChanged() {
+        invalidateAll();
+    }
+
     public void invalidate(AddressOfRecord aor) {
         bindings.invalidate(aor);
         subscribers.invalidate(aor);

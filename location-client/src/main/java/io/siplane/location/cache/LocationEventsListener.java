@@ -1,6 +1,7 @@
 package io.siplane.location.cache;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,32 +12,37 @@ import org.springframework.data.redis.connection.SubscriptionListener;
 import io.siplane.location.AddressOfRecord;
 
 /**
- * Evicts near-cache entries on change events (channel {@code loc:events}, message = AOR). Each time the
- * subscription is (re)established the whole cache is dropped, since events sent while it was down are lost.
+ * Evicts cache entries on change events (channel {@code loc:events}, message = AOR): the near-cache's and those of
+ * every other {@link LocationChangeListener}. Each time the subscription is (re)established the whole caches are
+ * dropped, since events sent while it was down are lost.
  */
 public class LocationEventsListener implements MessageListener, SubscriptionListener {
 
     private static final Logger log = LoggerFactory.getLogger(LocationEventsListener.class);
-    private final CachedBindingLookup cache;
+    private final List<LocationChangeListener> caches;
 
-    public LocationEventsListener(CachedBindingLookup cache) {
-        this.cache = cache;
+    public LocationEventsListener(List<? extends LocationChangeListener> caches) {
+        this.caches = List.copyOf(caches);
     }
 
     @Override
     public void onMessage(Message message, byte[] pattern) {
         String aor = new String(message.getBody(), StandardCharsets.UTF_8);
-        AddressOfRecord.tryParse(aor).ifPresentOrElse(cache::invalidate, cache::invalidateAll);
+        AddressOfRecord.tryParse(aor).ifPresentOrElse(a -> caches.forEach(c -> c.changed(a)), this::dropAll);
     }
 
     @Override
     public void onChannelSubscribed(byte[] channel, long count) {
-        log.info("Subscribed to location change events; near-cache cleared");
-        cache.invalidateAll();
+        log.info("Subscribed to location change events; {} caches cleared", caches.size());
+        dropAll();
     }
 
     @Override
     public void onChannelUnsubscribed(byte[] channel, long count) {
-        cache.invalidateAll();
+        dropAll();
+    }
+
+    private void dropAll() {
+        caches.forEach(LocationChangeListener::allChanged);
     }
 }

@@ -27,11 +27,14 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SocketOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.siplane.location.LocationStore;
+import io.siplane.location.NonceCountStore;
 import io.siplane.location.cache.CachedBindingLookup;
+import io.siplane.location.cache.LocationChangeListener;
 import io.siplane.location.cache.LocationEventsListener;
 import io.siplane.location.cache.LocationEventsSubscription;
 import io.siplane.location.redis.RedisGuard;
 import io.siplane.location.redis.RedisLocationStore;
+import io.siplane.location.redis.RedisNonceCounts;
 import io.siplane.location.redis.RedisSchema;
 
 /**
@@ -99,8 +102,16 @@ public class LocationClientAutoConfiguration {
 
     @Bean
     @ConditionalOnBean(CachedBindingLookup.class)
-    LocationEventsListener locationEventsListener(CachedBindingLookup cache) {
-        return new LocationEventsListener(cache);
+    LocationEventsListener locationEventsListener(ObjectProvider<LocationChangeListener> caches) {
+        return new LocationEventsListener(caches.orderedStream().toList());
+    }
+
+    /** The digest nonce-counts the registrar and proxy replicas share. */
+    @Bean
+    @ConditionalOnMissingBean(NonceCountStore.class)
+    @ConditionalOnBean(RedisConnectionFactory.class)
+    RedisNonceCounts redisNonceCounts(RedisConnectionFactory connectionFactory, RedisGuard guard) {
+        return new RedisNonceCounts(new StringRedisTemplate(connectionFactory), guard);
     }
 
     @Bean

@@ -71,7 +71,7 @@ public class RedisLocationStore implements LocationStore {
      * The script's text is read once: a script backed by a resource re-reads the resource's last-modified time on
      * every call (to re-hash a changed file), which inside a jar is a jar lookup under a lock, on every REGISTER.
      */
-    private static <T> RedisScript<T> script(String name, Class<T> type) {
+    static <T> RedisScript<T> script(String name, Class<T> type) {
         try (InputStream in = new ClassPathResource("io/siplane/location/redis/" + name).getInputStream()) {
             return RedisScript.of(new String(in.readAllBytes(), StandardCharsets.UTF_8), type);
         } catch (IOException e) {

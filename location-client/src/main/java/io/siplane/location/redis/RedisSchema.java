@@ -30,6 +30,14 @@ public final class RedisSchema {
         return "loc:{" + tag(aor) + "}:subscriber";
     }
 
+    /**
+     * STRING "&lt;highest nc&gt; &lt;request fingerprint&gt;" with a TTL of the nonce lifetime plus a minute: the
+     * digest nonce-count shared by the replicas. The nonce is one the server issued and verified (43 characters).
+     */
+    public static String nonceCountKey(String nonce) {
+        return "loc:nc:" + nonce;
+    }
+
     public static String indexMember(AddressOfRecord aor) {
         return aor.domain() + " " + aor.uri();
     }

@@ -16,6 +16,7 @@ import org.springframework.core.env.Environment;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.siplane.location.BindingLookup;
 import io.siplane.location.LocationStore;
+import io.siplane.location.NonceCountStore;
 import io.siplane.proxy.ProxyProperties;
 import io.siplane.proxy.auth.ProxyAuthenticator;
 import io.siplane.proxy.auth.StoreHa1Source;
@@ -36,7 +37,7 @@ import io.siplane.proxy.validate.RequestValidator;
 import io.siplane.sip.SipEndpoint;
 import io.siplane.sip.SipProperties;
 import io.siplane.sip.digest.DigestAuthenticator;
-import io.siplane.sip.digest.Ha1Source;
+import io.siplane.sip.digest.SharedNonceCountStore;
 
 /** The proxy's pipeline steps, wired explicitly in the order a request meets them. */
 @Configuration(proxyBeanMethods = false)
@@ -148,9 +149,16 @@ public class ProxyConfiguration {
     @ConditionalOnProperty(prefix = "proxy.authentication", name = "enabled", havingValue = "true", matchIfMissing = true)
     static class AuthenticationConfiguration {
 
+        /** Declared as what it is: the location change events find it as a cache to evict. */
         @Bean
-        Ha1Source subscriberHa1Source(LocationStore store) {
-            return new StoreHa1Source(store);
+        StoreHa1Source subscriberHa1Source(LocationStore store, ProxyProperties proxy) {
+            ProxyProperties.Ha1Cache cache = proxy.authentication().ha1Cache();
+            return new StoreHa1Source(store, cache.ttl(), cache.maxSize());
+        }
+
+        @Bean
+        SharedNonceCountStore sharedNonceCounts(NonceCountStore counts) {
+            return counts::accept;
         }
     }
 

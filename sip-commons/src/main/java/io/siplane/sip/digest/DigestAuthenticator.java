@@ -28,16 +28,27 @@ public final class DigestAuthenticator {
     private final DigestProperties properties;
     private final Ha1Source ha1Source;
     private final HmacNonces nonces;
-    private final NonceCountTracker nonceCounts;
+    private final NonceCounts nonceCounts;
     private final FailedAttemptLockout lockout;
 
+    /** With nonce-counts kept on this replica only. */
     public DigestAuthenticator(DigestProperties properties, byte[] secret, Ha1Source ha1Source, Clock clock) {
+        this(properties, secret, ha1Source, localNonceCounts(properties), clock);
+    }
+
+    public DigestAuthenticator(DigestProperties properties, byte[] secret, Ha1Source ha1Source, NonceCounts nonceCounts,
+            Clock clock) {
         this.properties = properties;
         this.ha1Source = ha1Source;
         this.nonces = new HmacNonces(secret, properties.nonceLifetime(), clock);
-        this.nonceCounts = new NonceCountTracker(properties.nonceLifetime(), properties.trackedNonces());
+        this.nonceCounts = nonceCounts;
         this.lockout = new FailedAttemptLockout(properties.maxFailures(), properties.failureWindow(), properties.lockout(),
                 properties.trackedSources());
+    }
+
+    /** The per-replica nonce-count check the properties size. */
+    public static NonceCountTracker localNonceCounts(DigestProperties properties) {
+        return new NonceCountTracker(properties.nonceLifetime(), properties.trackedNonces());
     }
 
     /** The secret from the properties (callers decide what to do without one). */

@@ -7,14 +7,14 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 
 /**
  * Refuses a replayed nonce-count (RFC 7616 §3.4: the server should check that nc increases). The highest nc seen
- * per nonce lives in a per-replica Caffeine cache bounded in size and kept for the nonce lifetime: replay
- * protection is per replica, which is enough because the gateway's Call-ID affinity keeps a client on one
- * registrar replica while it uses a nonce.
+ * per nonce lives in a per-replica Caffeine cache bounded in size and kept for the nonce lifetime. Alone it protects
+ * one replica only (a captured Authorization would pass on another one, which verifies the same stateless nonce);
+ * {@link SharedNonceCounts} puts it in front of a store every replica shares.
  *
  * <p>A retransmission of the same request (same nc, same request key: Call-ID and CSeq) is not a replay: over UDP
  * a lost 200 makes the client resend the identical REGISTER, which must get the same answer.
  */
-public final class NonceCountTracker {
+public final class NonceCountTracker implements NonceCounts {
 
     private record Use(long nc, String requestKey) {
     }
@@ -28,7 +28,7 @@ public final class NonceCountTracker {
                 .build();
     }
 
-    /** Records {@code nc} for {@code nonce}; false when it is not higher than one already used by another request. */
+    @Override
     public boolean accept(String nonce, long nc, String requestKey) {
         boolean[] accepted = new boolean[1];
         highest.asMap().compute(nonce, (k, previous) -> {
