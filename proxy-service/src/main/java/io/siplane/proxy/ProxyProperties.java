@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -49,6 +50,7 @@ public record ProxyProperties(
             this(enabled, methods, Ha1Cache.DEFAULT);
         }
 
+        @ConstructorBinding
         public Authentication {
             methods = methods == null ? Set.of() : methods.stream()
                     .map(m -> m.strip().toUpperCase(Locale.ROOT)).filter(m -> !m.isEmpty()).collect(Collectors.toUnmodifiableSet());

@@ -3,6 +3,7 @@ package io.siplane.proxy;
 import static io.siplane.proxy.Agents.next;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
@@ -10,11 +11,13 @@ import javax.sip.header.RetryAfterHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import io.siplane.location.AddressOfRecord;
 import io.siplane.location.LocationStore;
 import io.siplane.location.Subscriber;
 import io.siplane.registrar.RegistrarApplication;
@@ -26,7 +29,10 @@ import io.siplane.testsupport.sip.SipPorts;
 import io.siplane.testsupport.sip.SipTarget;
 import io.siplane.testsupport.sip.TestUserAgent;
 
-/** The proxy with its own Redis, which the test kills: answers stay fast and honest (503 + Retry-After), never a hang. */
+/**
+ * The proxy with its own Redis, which the tests kill: answers stay fast and honest (503 + Retry-After), never a hang;
+ * a local caller whose HA1 the proxy has cached still gets through, and a change of that subscriber evicts it.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisOutageTest {
 
@@ -74,6 +80,34 @@ class RedisOutageTest {
         assertThat(ok.getStatusCode()).isEqualTo(200);
     }
 
+    /** Starts Redis if a test stopped it, and waits until the registrar's and the proxy's stores answer again. */
+    private void awaitRedisServing() {
+        redis.start();
+        AddressOfRecord probe = AddressOfRecord.parse(ProxyPlatform.aor("probe"));
+        // a few answers in a row: a circuit breaker that opened during the outage closes only after its probe calls
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> {
+                    for (int i = 0; i < 3; i++) {
+                        registrar.bean(LocationStore.class).findSubscriber(probe);
+                        proxy.bean(LocationStore.class).findSubscriber(probe);
+                    }
+                    return true;
+                });
+    }
+
+    /** A MESSAGE from local user {@code from} to {@code to} through the proxy, answering its 407 with {@code credentials}. */
+    private Response message(TestUserAgent caller, String from, String to, Credentials credentials) {
+        Request message = caller.request(Request.MESSAGE, ProxyPlatform.aor(to)).from(ProxyPlatform.aor(from))
+                .to(ProxyPlatform.aor(to)).body("text/plain", "hello").build();
+        Response challenge = caller.sendAsync(message, proxy.target()).join();
+        assertThat(challenge.getStatusCode()).as("the proxy challenges a local caller").isEqualTo(407);
+        return caller.sendAsync(caller.authorize(message, challenge, credentials), proxy.target()).join();
+    }
+
+    private static Credentials credentials(String user) {
+        return Credentials.md5(user, ProxyPlatform.password(user));
+    }
+
     private Request inviteFromOutside(TestUserAgent caller, String to) {
         return caller.request(Request.INVITE, ProxyPlatform.aor(to)).from("sip:carol@elsewhere.example")
                 .to(ProxyPlatform.aor(to)).ownContact("carol", "").build();
@@ -81,7 +115,7 @@ class RedisOutageTest {
 
     @Test
     void whileRedisIsDownACachedCalleeIsStillReachedAndAnUncachedOneGets503WithRetryAfter() throws Exception {
-        redis.start();
+        awaitRedisServing();
         String bob = subscriber("bob-" + System.nanoTime());
         String dave = subscriber("dave-" + System.nanoTime());
         String alice = subscriber("alice-" + System.nanoTime());
@@ -113,6 +147,64 @@ class RedisOutageTest {
             assertThat(credentialsUncheckable.getHeader(RetryAfterHeader.NAME)).isNotNull();
         } finally {
             redis.start();
+        }
+    }
+
+    @Test
+    void whileRedisIsDownALocalCallerWhoseHa1IsCachedIsStillAuthenticatedAndReachesACachedCallee() {
+        awaitRedisServing();
+        String bob = subscriber("bob-" + System.nanoTime());
+        String alice = subscriber("alice-" + System.nanoTime());
+        try (TestUserAgent caller = TestUserAgent.udp(); TestUserAgent callee = TestUserAgent.udp().defaultUser(bob)) {
+            callee.answerRequestsWith(r -> 200);
+            register(callee, bob);
+            assertThat(message(caller, alice, bob, credentials(alice)).getStatusCode()).isEqualTo(200);
+
+            redis.stop();
+            Response duringOutage = message(caller, alice, bob, credentials(alice));
+
+            assertThat(duringOutage.getStatusCode()).as("alice's HA1 and bob's binding are cached").isEqualTo(200);
+        } finally {
+            redis.start();
+        }
+    }
+
+    @Test
+    void aSubscriberDeletedAndCreatedWithANewPasswordNoLongerGetsInWithTheCachedOldOne() {
+        awaitRedisServing();
+        String bob = subscriber("bob-" + System.nanoTime());
+        String carol = subscriber("carol-" + System.nanoTime());
+        LocationStore store = registrar.bean(LocationStore.class);
+        try (TestUserAgent caller = TestUserAgent.udp(); TestUserAgent callee = TestUserAgent.udp().defaultUser(bob)) {
+            callee.answerRequestsWith(r -> 200);
+            register(callee, bob);
+            assertThat(message(caller, carol, bob, credentials(carol)).getStatusCode()).isEqualTo(200);
+
+            // what location-service does for DELETE and POST /api/v1/subscribers: each publishes a change event
+            AddressOfRecord aor = AddressOfRecord.parse(ProxyPlatform.aor(carol));
+            assertThat(store.deleteSubscriber(aor)).isTrue();
+            store.createSubscriber(Subscriber.withPassword(carol, ProxyPlatform.DOMAIN, "new-password".toCharArray(), Instant.now()));
+
+            // the cache lives 60 s; the event evicts it within moments (a refused attempt ends the wait at once)
+            Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> message(caller, carol, bob, credentials(carol)).getStatusCode() == 407);
+            assertThat(message(caller, carol, bob, Credentials.md5(carol, "new-password")).getStatusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aCallerUnknownAMomentAgoGetsInAsSoonAsTheSubscriberIsCreated() {
+        awaitRedisServing();
+        String bob = subscriber("bob-" + System.nanoTime());
+        String dora = "dora-" + System.nanoTime();
+        try (TestUserAgent caller = TestUserAgent.udp(); TestUserAgent callee = TestUserAgent.udp().defaultUser(bob)) {
+            callee.answerRequestsWith(r -> 200);
+            register(callee, bob);
+            assertThat(message(caller, dora, bob, credentials(dora)).getStatusCode()).as("not a subscriber yet").isEqualTo(407);
+
+            subscriber(dora);
+
+            assertThat(message(caller, dora, bob, credentials(dora)).getStatusCode()).isEqualTo(200);
         }
     }
 }
