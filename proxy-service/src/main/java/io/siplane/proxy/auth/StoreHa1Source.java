@@ -2,8 +2,10 @@ package io.siplane.proxy.auth;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
-import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.siplane.location.AddressOfRecord;
@@ -25,33 +27,50 @@ import io.siplane.sip.digest.Ha1Source;
 public final class StoreHa1Source implements Ha1Source, LocationChangeListener {
 
     private final LocationStore store;
-    private final Cache<AddressOfRecord, Ha1Hashes> cache;
+    /**
+     * Entries are futures put before Redis is asked: an eviction that arrives while one is loading removes it at
+     * once (without waiting for Redis, on the thread that delivers events), so an older answer never outlives the
+     * event; concurrent requests of one caller share one load. A future completed empty or failed is dropped.
+     */
+    private final AsyncCache<AddressOfRecord, Ha1Hashes> cache;
 
     public StoreHa1Source(LocationStore store, Duration ttl, long maxSize) {
         this.store = store;
-        this.cache = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(maxSize).build();
+        this.cache = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(maxSize).buildAsync();
     }
 
     @Override
     public Optional<Ha1Hashes> find(String username, String realm) {
-        // Caffeine loads one key at a time: an eviction that arrives during a load waits for it and then removes
-        // what it loaded, so an event is never overtaken by an older answer; a load that finds no one stores nothing
-        return AddressOfRecord.tryParse("sip:" + username + "@" + realm)
-                .filter(aor -> aor.user().equals(username))
-                .map(aor -> cache.get(aor, this::load));
+        Optional<AddressOfRecord> aor = AddressOfRecord.tryParse("sip:" + username + "@" + realm)
+                .filter(a -> a.user().equals(username));
+        return aor.map(this::cachedOrLoaded);
     }
 
-    private Ha1Hashes load(AddressOfRecord aor) {
-        return store.findSubscriber(aor).map(s -> new Ha1Hashes(s.ha1Md5(), s.ha1Sha256())).orElse(null);
+    private Ha1Hashes cachedOrLoaded(AddressOfRecord aor) {
+        CompletableFuture<Ha1Hashes> mine = new CompletableFuture<>();
+        // the mapping only puts our future; Redis is asked outside the cache's lock
+        CompletableFuture<Ha1Hashes> entry = cache.get(aor, (key, executor) -> mine);
+        if (entry == mine) {
+            try {
+                mine.complete(store.findSubscriber(aor).map(s -> new Ha1Hashes(s.ha1Md5(), s.ha1Sha256())).orElse(null));
+            } catch (RuntimeException e) {
+                mine.completeExceptionally(e);
+            }
+        }
+        try {
+            return entry.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     @Override
     public void changed(AddressOfRecord aor) {
-        cache.invalidate(aor);
+        cache.synchronous().invalidate(aor);
     }
 
     @Override
     public void allChanged() {
-        cache.invalidateAll();
+        cache.synchronous().invalidateAll();
     }
 }
