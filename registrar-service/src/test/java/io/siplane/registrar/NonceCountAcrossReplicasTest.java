@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.UUID;
 
+import javax.sip.header.AuthorizationHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.header.WWWAuthenticateHeader;
 import javax.sip.message.Request;
@@ -64,7 +65,7 @@ class NonceCountAcrossReplicasTest {
     }
 
     private static String nonceOf(Request request) {
-        return ((javax.sip.header.AuthorizationHeader) request.getHeader(javax.sip.header.AuthorizationHeader.NAME)).getNonce();
+        return ((AuthorizationHeader) request.getHeader(AuthorizationHeader.NAME)).getNonce();
     }
 
     @Test
