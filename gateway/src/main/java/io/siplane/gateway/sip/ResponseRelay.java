@@ -13,9 +13,12 @@ import javax.sip.message.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import gov.nist.javax.sip.message.SIPMessage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.siplane.gateway.membership.Membership;
 import io.siplane.sip.SipEndpoint;
+import io.siplane.sip.Transport;
 import io.siplane.sip.pipeline.SipResponseHandler;
 
 /**
@@ -31,13 +34,16 @@ public final class ResponseRelay implements SipResponseHandler {
     private final Supplier<SipEndpoint> endpoint;
     private final GatewayAddresses addresses;
     private final OptionsProber prober;
+    private final Membership membership;
     private final Counter relayed;
     private final Counter dropped;
 
-    public ResponseRelay(Supplier<SipEndpoint> endpoint, GatewayAddresses addresses, OptionsProber prober, MeterRegistry meters) {
+    public ResponseRelay(Supplier<SipEndpoint> endpoint, GatewayAddresses addresses, OptionsProber prober, Membership membership,
+            MeterRegistry meters) {
         this.endpoint = endpoint;
         this.addresses = addresses;
         this.prober = prober;
+        this.membership = membership;
         this.relayed = Counter.builder("siplane.gateway.responses").tag("outcome", "relayed")
                 .description("responses relayed back along the Via path").register(meters);
         this.dropped = Counter.builder("siplane.gateway.responses").tag("outcome", "dropped")
@@ -56,6 +62,7 @@ public final class ResponseRelay implements SipResponseHandler {
             log.debug("dropping a {} whose top Via is not ours", response.getStatusCode());
             return;
         }
+        answeredBy(response, top);
         response.removeFirst(ViaHeader.NAME);
         ViaHeader next = (ViaHeader) response.getHeader(ViaHeader.NAME);
         Optional<SipProvider> provider = next == null ? Optional.empty() : endpoint.get().provider(next.getTransport());
@@ -65,6 +72,14 @@ public final class ResponseRelay implements SipResponseHandler {
         }
         provider.get().sendResponse(response);
         relayed.increment();
+    }
+
+    /** Passive health: a replica that answers what we relayed to it is alive, whatever its last probe said. */
+    private void answeredBy(Response response, ViaHeader ours) {
+        if (response instanceof SIPMessage message && message.getRemoteAddress() != null) {
+            Transport.fromToken(ours.getTransport()).ifPresent(
+                    t -> membership.answeredBy(t, message.getRemoteAddress().getHostAddress(), message.getRemotePort()));
+        }
     }
 
     @Override

@@ -65,4 +65,32 @@ class TargetTest {
         assertThat(t.acceptsNew()).isFalse();
         assertThat(t.reachable()).isFalse();
     }
+
+    @Test
+    void aLateProbeDoesNotCountWhileTheTargetRelaysAnswers() {
+        Target t = target(2, 1);
+        t.probeAnswered(200, RTT);
+        long probeSent = System.nanoTime();
+        t.relayed(probeSent - Duration.ofMillis(100).toNanos());
+        assertThat(t.probeFailed(RTT, probeSent - Duration.ofMillis(500).toNanos())).isNull();
+        assertThat(t.state()).isEqualTo(TargetState.UP);
+        // nothing relayed in the interval before the next probe: it counts
+        t.probeFailed(RTT, System.nanoTime());
+        assertThat(t.state()).isEqualTo(TargetState.DOWN);
+    }
+
+    @Test
+    void aTargetOutByItsProbesIsKeptAsLastResortOnlyWhileItWasAliveRecently() {
+        Target t = target(2, 1);
+        assertThat(t.keptAsLastResort(System.nanoTime(), Duration.ofSeconds(30))).as("never alive").isFalse();
+        t.probeAnswered(200, RTT);
+        t.probeFailed(RTT);
+        assertThat(t.state()).isEqualTo(TargetState.DOWN);
+        assertThat(t.keptAsLastResort(System.nanoTime(), Duration.ofSeconds(30))).isTrue();
+        assertThat(t.keptAsLastResort(System.nanoTime() + Duration.ofSeconds(31).toNanos(), Duration.ofSeconds(30))).isFalse();
+        t.relayed(System.nanoTime() + Duration.ofSeconds(31).toNanos());
+        assertThat(t.keptAsLastResort(System.nanoTime() + Duration.ofSeconds(32).toNanos(), Duration.ofSeconds(30))).isTrue();
+        t.probeAnswered(503, RTT);
+        assertThat(t.keptAsLastResort(System.nanoTime(), Duration.ofSeconds(30))).as("draining").isFalse();
+    }
 }
