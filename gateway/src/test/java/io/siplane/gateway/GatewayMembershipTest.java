@@ -161,10 +161,16 @@ class GatewayMembershipTest {
 
     @Test
     void aReplicaWhoseProbesAnswerLateStaysInRotationWhileItAnswersRelayedRequests() {
+        // A answers traffic before its probes turn late: the gateway has seen it alive
+        int sent = 0;
+        while (proxyA.received().size() < 3 && sent < 200) {
+            assertThat(alice.request(Request.MESSAGE, "sip:bob@example.com").body("text/plain", "m" + sent).send()
+                    .getStatusCode()).isEqualTo(200);
+            sent++;
+        }
         proxyA.probeDelay(Duration.ofMillis(450)); // beyond the 300 ms timeout: every probe of A fails
         int late = proxyA.lateProbes();
         long deadline = System.nanoTime() + WAIT.toNanos();
-        int sent = 0;
         while (proxyA.lateProbes() < late + 6 && System.nanoTime() < deadline) {
             assertThat(alice.request(Request.MESSAGE, "sip:bob@example.com").body("text/plain", "m" + sent).send()
                     .getStatusCode()).isEqualTo(200);
@@ -175,8 +181,12 @@ class GatewayMembershipTest {
         assertThat(proxyA.received()).isNotEmpty();
 
         // without traffic the late probes count again: A leaves rotation, B keeps it
+        long idle = System.nanoTime();
         await().atMost(WAIT).until(() -> stateOf(proxyA) == TargetState.DOWN);
         assertThat(stateOf(proxyB)).isEqualTo(TargetState.UP);
+        System.out.println("MEASURED passive health: A stayed UP through " + (proxyA.lateProbes() - late) + " late probes while "
+                + sent + " MESSAGEs were relayed (" + proxyA.received().size() + " by A); DOWN "
+                + Duration.ofNanos(System.nanoTime() - idle).toMillis() + " ms after the traffic stopped");
     }
 
     @Test
@@ -189,6 +199,8 @@ class GatewayMembershipTest {
         assertThat(sendMessages(20)).isEqualTo(20);
         assertThat(proxyA.received().size() + proxyB.received().size()).isEqualTo(20);
         assertThat(gateway.pool(PoolRole.PROXY).serving()).isTrue();
+        System.out.println("MEASURED every probe failing: 20 of 20 MESSAGEs relayed (A " + proxyA.received().size() + ", B "
+                + proxyB.received().size() + ") with both replicas DOWN by their probes");
     }
 
     @Test
@@ -196,7 +208,10 @@ class GatewayMembershipTest {
         proxyA.close();
         proxyB.close();
         await().atMost(WAIT).until(() -> inRotation() == 0);
+        long none = System.nanoTime();
         await().atMost(WAIT).until(() -> !gateway.pool(PoolRole.PROXY).serving());
+        System.out.println("MEASURED dead pool given up " + Duration.ofNanos(System.nanoTime() - none).toMillis()
+                + " ms after its last replica left rotation (keep-last-for 5 s)");
         Response r = alice.request(Request.MESSAGE, "sip:bob@example.com").send();
         assertThat(r.getStatusCode()).isEqualTo(503);
         assertThat(r.getHeader("Retry-After")).isNotNull();

@@ -13,6 +13,7 @@ import javax.sip.message.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import gov.nist.javax.sip.ResponseEventExt;
 import gov.nist.javax.sip.message.SIPMessage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -62,7 +63,7 @@ public final class ResponseRelay implements SipResponseHandler {
             log.debug("dropping a {} whose top Via is not ours", response.getStatusCode());
             return;
         }
-        answeredBy(response, top);
+        answeredBy(event, top);
         response.removeFirst(ViaHeader.NAME);
         ViaHeader next = (ViaHeader) response.getHeader(ViaHeader.NAME);
         Optional<SipProvider> provider = next == null ? Optional.empty() : endpoint.get().provider(next.getTransport());
@@ -75,10 +76,15 @@ public final class ResponseRelay implements SipResponseHandler {
     }
 
     /** Passive health: a replica that answers what we relayed to it is alive, whatever its last probe said. */
-    private void answeredBy(Response response, ViaHeader ours) {
-        if (response instanceof SIPMessage message && message.getRemoteAddress() != null) {
-            Transport.fromToken(ours.getTransport()).ifPresent(
-                    t -> membership.answeredBy(t, message.getRemoteAddress().getHostAddress(), message.getRemotePort()));
+    private void answeredBy(ResponseEvent event, ViaHeader ours) {
+        Optional<Transport> transport = Transport.fromToken(ours.getTransport());
+        if (transport.isEmpty()) {
+            return;
+        }
+        if (event instanceof ResponseEventExt ext && ext.getRemoteIpAddress() != null) {
+            membership.answeredBy(transport.get(), ext.getRemoteIpAddress(), ext.getRemotePort());
+        } else if (event.getResponse() instanceof SIPMessage message && message.getRemoteAddress() != null) {
+            membership.answeredBy(transport.get(), message.getRemoteAddress().getHostAddress(), message.getRemotePort());
         }
     }
 
