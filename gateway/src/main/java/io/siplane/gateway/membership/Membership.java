@@ -152,8 +152,9 @@ public final class Membership implements SmartLifecycle {
                         pool.recordProbeLatency(target, rtt);
                         before = target.probeAnswered(status, rtt);
                     } else {
-                        // passive health: an answer relayed since the interval before this probe proves it alive
-                        before = target.probeFailed(rtt, started - probeInterval.toNanos());
+                        // passive health: an answer relayed while this probe was out proves the target alive (an
+                        // answer from before the probe would not: a replica killed under traffic would stay in)
+                        before = target.probeFailed(rtt, started);
                     }
                     if (before != null) {
                         log.info("{} target {} {} -> {}", pool.role().tag(), target.address(), before, target.state());

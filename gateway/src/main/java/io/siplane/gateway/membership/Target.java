@@ -107,9 +107,9 @@ public final class Target {
 
     /**
      * A probe went unanswered. Passive health: when the target relayed an answer at or after {@code relayedSinceNanos}
-     * (System.nanoTime; the start of the last probe interval) the late probe says more about us (a starved gateway, a
-     * lost datagram) than about the target, so it is not counted at all. Otherwise {@code downThreshold} in a row take
-     * the target out.
+     * (System.nanoTime; when the probe was sent) it was answering while the probe was out, and the late probe says more
+     * about us (a starved gateway, a lost datagram) than about the target, so it is not counted at all. Otherwise
+     * {@code downThreshold} in a row take the target out.
      *
      * @return the state before, when this failure changed it
      */
