@@ -626,6 +626,8 @@ print_summary() {
         printf '  %-20s %-26s %s\n' "$name" "http://$LOCAL_HTTP_HOST:$http" \
             "$([ "$sip" = - ] && echo - || echo "sip:$SIP_ADVERTISED_ADDRESS:$sip (udp, tcp)")"
     done
+    [ -n "${gateway_sip:-}" ] && printf '  %-20s %s\n' "gateway actuator" \
+        "http://127.0.0.1:$(actuator_port gateway -)/actuator (metrics, prometheus, health details; loopback only)"
     if [ "$REDIS_EMBEDDED" = yes ]; then
         printf '  %-20s %s\n' "redis (embedded)" "$REDIS_URL (nothing is persisted)"
     else
