@@ -395,6 +395,11 @@ check_ports() {
     for entry in "${PLAN[@]}"; do
         IFS='|' read -r name module http sip wave <<<"$entry"
         port_in_use "$http" tcp && conflicts+=("port $http/tcp ($name HTTP) is already in use$(port_holder "$http" tcp)")
+        if [ "$name" = gateway ]; then
+            local mgmt
+            mgmt=$(actuator_port gateway "$http")
+            port_in_use "$mgmt" tcp && conflicts+=("port $mgmt/tcp ($name actuator) is already in use$(port_holder "$mgmt" tcp)")
+        fi
         if [ "$sip" != - ]; then
             port_in_use "$sip" udp && conflicts+=("port $sip/udp ($name SIP) is already in use$(port_holder "$sip" udp)")
             port_in_use "$sip" tcp && conflicts+=("port $sip/tcp ($name SIP) is already in use$(port_holder "$sip" tcp)")
@@ -415,6 +420,8 @@ launch() { # name module http sip
     local name=$1 module=$2 http=$3 sip=$4 jar args env_extra=()
     jar=$(jar_of "$module") || die "no jar for $module after the build"
     args=("--server.port=$http" "--server.address=$HTTP_BIND_ADDRESS")
+    # the gateway's actuator stays on loopback whatever HTTP_BIND_ADDRESS is
+    [ "$name" = gateway ] && args+=("--management.server.port=$(actuator_port gateway "$http")" "--management.server.address=127.0.0.1")
     if [ "$sip" != - ]; then
         args+=("--sip.port=$sip" "--sip.bind-address=$SIP_BIND_ADDRESS" "--sip.advertised-address=$SIP_ADVERTISED_ADDRESS")
     fi
@@ -475,7 +482,13 @@ is_healthy() { # name
     local entry http
     entry=$(plan_entry "$1") || return 1
     http=$(cut -d'|' -f3 <<<"$entry")
-    http GET "$http" /actuator/health/readiness && [ "$HTTP_STATUS" = 200 ]
+    http GET "$(actuator_port "$1" "$http")" /actuator/health/readiness && [ "$HTTP_STATUS" = 200 ]
+}
+
+# The port of a service's actuator: its HTTP port, except the gateway's, whose public HTTP port serves only the REST
+# API and /healthz; its actuator (metrics, health details) is on 127.0.0.1:8090 (+ PORT_OFFSET).
+actuator_port() { # name http
+    if [ "$1" = gateway ]; then echo $((8090 + PORT_OFFSET)); else echo "$2"; fi
 }
 
 # Starts the named services, at most RUN_PARALLEL at a time (on two cores, more JVMs starting at once only
@@ -613,6 +626,8 @@ print_summary() {
         printf '  %-20s %-26s %s\n' "$name" "http://$LOCAL_HTTP_HOST:$http" \
             "$([ "$sip" = - ] && echo - || echo "sip:$SIP_ADVERTISED_ADDRESS:$sip (udp, tcp)")"
     done
+    [ -n "${gateway_sip:-}" ] && printf '  %-20s %s\n' "gateway actuator" \
+        "http://127.0.0.1:$(actuator_port gateway -)/actuator (metrics, prometheus, health details; loopback only)"
     if [ "$REDIS_EMBEDDED" = yes ]; then
         printf '  %-20s %s\n' "redis (embedded)" "$REDIS_URL (nothing is persisted)"
     else
@@ -762,7 +777,7 @@ cmd_status() {
     for entry in "${PLAN[@]}"; do
         IFS='|' read -r name module http sip wave <<<"$entry"
         if pid=$(pid_of "$name"); then
-            if http GET "$http" /actuator/health/readiness; then
+            if http GET "$(actuator_port "$name" "$http")" /actuator/health/readiness; then
                 if [ "$HTTP_STATUS" = 200 ]; then health="${GREEN}UP${RESET}"; else health="${RED}DOWN${RESET} (readiness $HTTP_STATUS)"; bad=1; fi
             else
                 health="${RED}NO ANSWER${RESET}"; bad=1

@@ -19,6 +19,8 @@ WORK=$(mktemp -d)
 export PORT_OFFSET=${PORT_OFFSET:-2700}
 GW_SIP=$((5060 + PORT_OFFSET))
 GW_HTTP=$((8080 + PORT_OFFSET))
+# the gateway's actuator (metrics) is on its management port, 127.0.0.1 only
+GW_MGMT=$((8090 + PORT_OFFSET))
 REG_HTTP=$((8082 + PORT_OFFSET))
 DOMAIN=siplane.test
 TARGET="udp://127.0.0.1:$GW_SIP"
@@ -122,8 +124,8 @@ check "control: svcrack finds carol's password when it is 3rd in its list (befor
 { for i in $(seq 1 20); do echo "guess-$i"; done; echo "$ALICE"; for i in 22 23 24; do echo "guess-$i"; done; } >"$WORK/alice.dict"
 bad0=$(metric "$REG_HTTP" 'siplane_registrar_auth_failures_total[{]reason="bad_credentials"')
 locked0=$(metric "$REG_HTTP" 'siplane_registrar_auth_failures_total[{]reason="locked_out"')
-dropped0=$(metric "$GW_HTTP" 'siplane_gateway_flood_dropped_total')
-forwarded0=$(metric "$GW_HTTP" 'siplane_gateway_requests_total')
+dropped0=$(metric "$GW_MGMT" 'siplane_gateway_flood_dropped_total')
+forwarded0=$(metric "$GW_MGMT" 'siplane_gateway_requests_total')
 t0=$(date +%s)
 timeout -s INT 30 svcrack -vvv -u alice -d "$WORK/alice.dict" --domain "$DOMAIN" -x 127.0.0.1 -P 15071 \
     -t 0.005 "$TARGET" >"$WORK/svcrack-alice.out" 2>&1 &
@@ -172,8 +174,8 @@ flood_pid=
 elapsed=$(( $(date +%s) - t0 ))
 bad=$(( $(metric "$REG_HTTP" 'siplane_registrar_auth_failures_total[{]reason="bad_credentials"') - bad0 ))
 locked=$(( $(metric "$REG_HTTP" 'siplane_registrar_auth_failures_total[{]reason="locked_out"') - locked0 ))
-dropped=$(( $(metric "$GW_HTTP" 'siplane_gateway_flood_dropped_total') - dropped0 ))
-forwarded=$(( $(metric "$GW_HTTP" 'siplane_gateway_requests_total') - forwarded0 ))
+dropped=$(( $(metric "$GW_MGMT" 'siplane_gateway_flood_dropped_total') - dropped0 ))
+forwarded=$(( $(metric "$GW_MGMT" 'siplane_gateway_requests_total') - forwarded0 ))
 tried=$(grep -c "trying guess-\|trying $ALICE" "$WORK/svcrack-alice.out")
 not_cracked() { ! grep -q "password for alice is\|| alice " "$WORK/svcrack-alice.out"; }
 check "svcrack never finds alice's password (21st in its list)" not_cracked

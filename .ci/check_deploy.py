@@ -244,13 +244,23 @@ def check_helm_common(c, r, label):
         from_cm = [e["configMapRef"]["name"] for e in ct.get("envFrom", []) if "configMapRef" in e]
         c.check(configmap and configmap[0]["metadata"]["name"] in from_cm, "environment from the ConfigMap")
         c.check("SIP_DOMAIN" in config, "SIP_DOMAIN in the ConfigMap")
-        c.check("REDIS_URL" in config or "REDIS_URL" in env, "REDIS_URL provided")
-        # probes on the actuator groups
+        if module == "gateway":
+            # stateless: no Redis settings, so no Redis password in the pod
+            c.check(not {"REDIS_URL", "REDIS_PASSWORD"} & (set(config) | set(env)), "gateway gets no Redis settings")
+        else:
+            c.check("REDIS_URL" in config or "REDIS_URL" in env, "REDIS_URL provided")
+        # probes on the actuator groups; the gateway's actuator is on its management port, never on the public one
+        actuator = "management" if module == "gateway" else "http"
+        if module == "gateway":
+            mgmt = [p for p in ct["ports"] if p["name"] == "management"]
+            if c.check(len(mgmt) == 1 and mgmt[0]["containerPort"] != http, "gateway management port apart from http"):
+                c.check(env.get("MANAGEMENT_SERVER_PORT", {}).get("value") == str(mgmt[0]["containerPort"]),
+                        "MANAGEMENT_SERVER_PORT matches the management port")
         for probe, path in (("livenessProbe", "/actuator/health/liveness"),
                             ("readinessProbe", "/actuator/health/readiness"),
                             ("startupProbe", "/actuator/health/liveness")):
             get = ct.get(probe, {}).get("httpGet", {})
-            c.check(get.get("path") == path and get.get("port") == "http", f"{probe} on {path}")
+            c.check(get.get("path") == path and get.get("port") == actuator, f"{probe} on {actuator} {path}")
         # hardening
         sc, psc = ct.get("securityContext", {}), pod.get("securityContext", {})
         c.check(psc.get("runAsNonRoot") is True, "runAsNonRoot")
@@ -297,7 +307,15 @@ def check_helm_common(c, r, label):
             ports = svc["spec"]["ports"]
             c.check(len(ports) == 1 and ports[0]["port"] == 5060 and ports[0]["protocol"] == proto.upper(),
                     f"gateway {proto} Service carries only 5060/{proto}")
-    c.check(r.named("Service", "-gateway") is not None, "gateway HTTP Service exists")
+    gw_http = r.named("Service", "-gateway")
+    if c.check(gw_http is not None, "gateway HTTP Service exists"):
+        c.check([p["targetPort"] for p in gw_http["spec"]["ports"]] == ["http"], "gateway HTTP Service carries only http")
+        c.check("siplane.io/metrics" not in gw_http["metadata"]["labels"], "gateway HTTP Service is not scraped")
+    gw_mgmt = r.named("Service", "-gateway-management")
+    if c.check(gw_mgmt is not None, "gateway management Service exists"):
+        c.check(gw_mgmt["spec"]["type"] == "ClusterIP" and [p["targetPort"] for p in gw_mgmt["spec"]["ports"]] == ["management"],
+                "gateway management Service: ClusterIP, management port only")
+    check_network_policies(c, r)
 
     hpa_list = r.of_kind("HorizontalPodAutoscaler")
     pdbs = r.of_kind("PodDisruptionBudget")
@@ -308,6 +326,66 @@ def check_helm_common(c, r, label):
         selected = [w for w in workloads if matches(p["spec"]["selector"]["matchLabels"], w["spec"]["template"]["metadata"]["labels"])]
         c.check(len(selected) == 1, f"PDB {p['metadata']['name']} selects one workload")
     return config, hpa_list, proxy
+
+
+def selected_workloads(r, selector):
+    return [w["metadata"]["name"] for w in r.workloads() if matches(selector, w["spec"]["template"]["metadata"]["labels"])]
+
+
+def peer_workloads(r, peers):
+    """Workloads whose pods a rule's pod-selector peers match (ipBlock and namespace peers are reported apart)."""
+    names = set()
+    for peer in peers:
+        if "podSelector" in peer and "namespaceSelector" not in peer:
+            names |= set(selected_workloads(r, peer["podSelector"].get("matchLabels", {})))
+    return names
+
+
+def check_network_policies(c, r):
+    """Redis only from the store users; registrar/proxy SIP and location HTTP only from the gateway."""
+    policies = r.of_kind("NetworkPolicy")
+    by_workload = {}
+    for np in policies:
+        c.check(np["spec"].get("policyTypes") == ["Ingress"], f"{np['metadata']['name']}: an ingress policy")
+        for name in selected_workloads(r, np["spec"]["podSelector"]["matchLabels"]):
+            by_workload.setdefault(name, []).append(np)
+    for w in r.workloads():
+        c.check(len(by_workload.get(w["metadata"]["name"], [])) == 1, f"{w['metadata']['name']} is under one NetworkPolicy")
+
+    def workload(kind, suffix):
+        w = r.named(kind, suffix)
+        return w["metadata"]["name"] if w else None
+
+    gateway = workload("Deployment", "-gateway")
+    store_users = {workload("Deployment", f"-{comp}") for comp in ("location", "registrar", "proxy", "redirect")} - {None}
+
+    def rules_for(name):
+        return [rule for np in by_workload.get(name, []) for rule in np["spec"].get("ingress", [])]
+
+    def ports_of(rule):
+        return {(p["port"], p.get("protocol", "TCP")) for p in rule.get("ports", [])}
+
+    redis = workload("StatefulSet", "-redis")
+    if redis:
+        rules = rules_for(redis)
+        c.check(len(rules) == 1 and ports_of(rules[0]) == {(6379, "TCP")}, "Redis: one rule, 6379/TCP")
+        c.check(rules and peer_workloads(r, rules[0].get("from", [])) == store_users
+                and all(set(p) == {"podSelector"} for p in rules[0].get("from", [])),
+                f"Redis only from the store users {sorted(store_users)}")
+    for comp, sip in (("registrar", 5070), ("proxy", 5080)):
+        name = workload("Deployment", f"-{comp}")
+        sip_rules = [rule for rule in rules_for(name) if ports_of(rule) & {(sip, "UDP"), (sip, "TCP")}]
+        c.check(len(sip_rules) == 1 and ports_of(sip_rules[0]) == {(sip, "UDP"), (sip, "TCP")}, f"{comp}: SIP {sip} in one rule")
+        c.check(all("from" in rule and peer_workloads(r, rule["from"]) == {gateway} for rule in sip_rules),
+                f"{comp}: SIP only from the gateway pods")
+        c.check(all(rule.get("from") for rule in rules_for(name)), f"{comp}: no rule open to every source")
+    location = workload("Deployment", "-location")
+    loc_rules = [rule for rule in rules_for(location) if (8081, "TCP") in ports_of(rule)]
+    c.check(loc_rules and all(rule.get("from") for rule in rules_for(location)), "location: no rule open to every source")
+    c.check(any(peer_workloads(r, rule.get("from", [])) == {gateway} for rule in loc_rules),
+            "location: its HTTP from the gateway pods")
+    c.check(all(peer_workloads(r, rule.get("from", [])) <= {gateway} for rule in loc_rules),
+            "location: its HTTP from no other workload")
 
 
 def check_hpa(c, hpa_list, proxy, minimum, maximum, target):
@@ -335,9 +413,32 @@ def check_helm_default(c, path):
         c.check([v["metadata"]["name"] for v in sts["spec"].get("volumeClaimTemplates", [])] == ["data"],
                 "Redis data on a PersistentVolumeClaim")
         redis_svc = r.named("Service", "-redis")
-        c.check(redis_svc is not None and
-                config.get("REDIS_URL") == f"redis://{redis_svc['metadata']['name']}.default.svc.cluster.local:6379",
-                f"REDIS_URL points at the bundled Redis: {config.get('REDIS_URL')}")
+        redis_ct = sts["spec"]["template"]["spec"]["containers"][0]
+        redis_env = container_env(redis_ct)
+        secret = r.of_kind("Secret")[0]
+        password = base64.b64decode(secret["data"].get("REDIS_PASSWORD", "")).decode()
+        c.check(len(password) >= 16, "a generated Redis password (16+ characters) in the Secret")
+        c.check("--requirepass" in args and args[args.index("--requirepass") + 1] == "$(REDIS_PASSWORD)",
+                f"Redis requires the password: {args}")
+        for var in ("REDIS_PASSWORD", "REDISCLI_AUTH"):
+            ref = redis_env.get(var, {}).get("valueFrom", {}).get("secretKeyRef", {})
+            c.check(ref == {"name": secret["metadata"]["name"], "key": "REDIS_PASSWORD"}, f"Redis {var} from the Secret")
+        c.check("REDIS_URL" not in config, "REDIS_URL not in the ConfigMap")
+        for dep in r.of_kind("Deployment"):
+            ct = dep["spec"]["template"]["spec"]["containers"][0]
+            if dep["metadata"]["name"].endswith("-gateway"):
+                continue
+            names = [e["name"] for e in ct.get("env", [])]
+            env = container_env(ct)
+            ref = env.get("REDIS_PASSWORD", {}).get("valueFrom", {}).get("secretKeyRef", {})
+            c.check(ref == {"name": secret["metadata"]["name"], "key": "REDIS_PASSWORD"},
+                    f"{dep['metadata']['name']}: REDIS_PASSWORD from the Secret")
+            c.check(redis_svc is not None and env.get("REDIS_URL", {}).get("value")
+                    == f"redis://:$(REDIS_PASSWORD)@{redis_svc['metadata']['name']}.default.svc.cluster.local:6379",
+                    f"{dep['metadata']['name']}: REDIS_URL names the password and the bundled Redis: {env.get('REDIS_URL')}")
+            c.check("REDIS_PASSWORD" in names and "REDIS_URL" in names
+                    and names.index("REDIS_PASSWORD") < names.index("REDIS_URL"),
+                    f"{dep['metadata']['name']}: REDIS_PASSWORD defined before the REDIS_URL that expands it")
     for proto in ("udp", "tcp"):
         svc = r.named("Service", f"-gateway-sip-{proto}")
         c.check(svc and svc["spec"]["type"] == "LoadBalancer" and svc["spec"].get("externalTrafficPolicy") == "Local",
@@ -347,6 +448,10 @@ def check_helm_default(c, path):
     c.check(not r.of_kind("ServiceMonitor"), "no ServiceMonitor by default")
     secrets = r.of_kind("Secret")
     c.check(len(secrets) == 1 and "REDIS_URL" not in secrets[0]["data"], "Secret without REDIS_URL (bundled Redis)")
+    c.check(len(r.of_kind("NetworkPolicy")) == 6, f"NetworkPolicies on by default ({len(r.of_kind('NetworkPolicy'))})")
+    c.check(not any(rule.get("from", [{}])[0].get("namespaceSelector") is not None
+                    for np in r.of_kind("NetworkPolicy") for rule in np["spec"].get("ingress", [])),
+            "no Prometheus rule without the ServiceMonitor")
 
 
 def check_helm_scaled(c, path):
@@ -360,10 +465,28 @@ def check_helm_scaled(c, path):
     decoded = {k: base64.b64decode(v).decode() for k, v in secret["data"].items()}
     c.check(decoded.get("REDIS_URL") == "redis://:ci-password@redis.example.internal:6379", "external REDIS_URL in the Secret")
     c.check(decoded.get("PLATFORM_API_TOKEN") == "ci-api-token-0123456789abcdef", "given API token used")
+    c.check("REDIS_PASSWORD" not in decoded, "no bundled Redis password with an external Redis")
     for dep in r.of_kind("Deployment"):
         env = container_env(dep["spec"]["template"]["spec"]["containers"][0])
+        if dep["metadata"]["name"].endswith("-gateway"):
+            continue
         c.check(env.get("REDIS_URL", {}).get("valueFrom", {}).get("secretKeyRef", {}).get("key") == "REDIS_URL",
                 f"{dep['metadata']['name']} takes REDIS_URL from the Secret")
+    c.check(not any(np["metadata"]["name"].endswith("-redis") for np in r.of_kind("NetworkPolicy")),
+            "no Redis NetworkPolicy with an external Redis")
+    for comp in ("registrar", "proxy"):
+        np = next((p for p in r.of_kind("NetworkPolicy") if p["metadata"]["name"].endswith(f"-{comp}")), None)
+        blocks = [peer["ipBlock"]["cidr"] for rule in (np or {}).get("spec", {}).get("ingress", [])
+                  for peer in rule.get("from", []) if "ipBlock" in peer]
+        c.check(blocks == ["10.0.0.11/32", "10.0.0.12/32"], f"{comp}: SIP also from the hostNetwork gateway nodes: {blocks}")
+    for np in r.of_kind("NetworkPolicy"):
+        metrics = [rule for rule in np["spec"]["ingress"] if any("namespaceSelector" in p for p in rule.get("from", []))]
+        c.check(len(metrics) == 1, f"{np['metadata']['name']}: Prometheus may scrape (serviceMonitor on)")
+        gw_np = np["metadata"]["name"].endswith("-gateway")
+        if metrics:
+            c.check([p["port"] for p in metrics[0]["ports"]] == [8090 if gw_np else
+                    {"location": 8081, "registrar": 8082, "proxy": 8083, "redirect": 8084}[np["metadata"]["name"].rsplit("-", 1)[1]]],
+                    f"{np['metadata']['name']}: Prometheus only to the actuator port")
         c.check(dep["spec"]["template"]["spec"]["containers"][0]["image"].startswith("registry.example.com/voice/siplane/"),
                 "image from the configured registry")
     reg = r.named("Deployment", "-registrar")
@@ -393,7 +516,10 @@ def check_helm_scaled(c, path):
         c.check(spec["endpoints"][0]["path"] == "/actuator/prometheus", "scrapes /actuator/prometheus")
         c.check(spec["endpoints"][0]["authorization"]["credentials"]["key"] == "PLATFORM_API_TOKEN", "with the API token")
         scraped = [s for s in r.of_kind("Service") if matches(spec["selector"]["matchLabels"], s["metadata"]["labels"])]
-        c.check(len(scraped) == 5, f"scrapes the five services' http ports ({len(scraped)} Services)")
+        c.check(len(scraped) == 5, f"scrapes the five services' actuator ports ({len(scraped)} Services)")
+        c.check(sorted(e["port"] for e in spec["endpoints"]) == ["http", "management"],
+                "scrapes the port named http, and the gateway's management port")
+        c.check(not any(s["metadata"]["name"].endswith("-gateway") for s in scraped), "not the gateway's public HTTP port")
         c.check(sm[0]["metadata"]["labels"].get("release") == "kube-prometheus-stack", "extra labels applied")
     pdb = [p for p in r.of_kind("PodDisruptionBudget") if p["metadata"]["name"].endswith("-proxy")]
     c.check(pdb and pdb[0]["spec"]["minAvailable"] == 2, "proxy PDB minAvailable 2")
@@ -409,6 +535,7 @@ def check_helm_fixed(c, path):
             "redirect-service can be disabled")
     c.check(r.named("StatefulSet", "-redis") and
             not r.named("StatefulSet", "-redis")["spec"].get("volumeClaimTemplates"), "Redis without persistence: no PVC")
+    c.check(not r.of_kind("NetworkPolicy"), "networkPolicy.enabled=false: no NetworkPolicy")
 
 
 def main():

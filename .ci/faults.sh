@@ -56,6 +56,7 @@ CALLERS=200
 PORT_OFFSET=${PORT_OFFSET:-200}
 DOMAIN=faults.test
 GW_SIP=$((5060 + PORT_OFFSET)) GW_HTTP=$((8080 + PORT_OFFSET)) LOC_HTTP=$((8081 + PORT_OFFSET))
+GW_MGMT=$((8090 + PORT_OFFSET)) # the gateway's actuator: its own port, not the public GW_HTTP
 REDIS_PORT=$((6399 + PORT_OFFSET))
 UAS_PORT=$((27000 + PORT_OFFSET)) CALLER_PORT=$((27001 + PORT_OFFSET)) REG_PORT=$((27002 + PORT_OFFSET))
 REREG_PORT=$((27003 + PORT_OFFSET))
@@ -134,7 +135,7 @@ start_redis() {
 
 service_http() { # name -> HTTP port (./run.sh's layout)
     case "$1" in
-        gateway) echo $((8080 + PORT_OFFSET)) ;;
+        gateway) echo "$GW_MGMT" ;;
         location-service) echo $((8081 + PORT_OFFSET)) ;;
         registrar-service) echo $((8082 + PORT_OFFSET)) ;;
         registrar-service-2) echo $((8182 + PORT_OFFSET)) ;;
@@ -148,7 +149,7 @@ readiness() { curl -s -o /dev/null -m 2 -w '%{http_code}' "http://127.0.0.1:$(se
 
 is_ready() { [ "$(readiness "$1")" = 200 ]; }
 
-gateway_targets() { curl -s -m 2 "http://127.0.0.1:$GW_HTTP/actuator/health/sipTargets"; }
+gateway_targets() { curl -s -m 2 "http://127.0.0.1:$GW_MGMT/actuator/health/sipTargets"; }
 
 all_in_rotation() { # every replica UP at the gateway (not draining, breaker closed)
     local t

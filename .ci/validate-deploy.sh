@@ -84,7 +84,8 @@ compose PLATFORM_API_TOKEN=ci-dummy-token-0123456789 SIP_NONCE_SECRET=ci-dummy-n
 # Helm chart
 # ---------------------------------------------------------------------------------------------------------
 CHART=helm/siplane
-FIXED=(--set proxy.autoscaling.enabled=false --set proxy.replicas=4 --set redirect.enabled=false --set redis.persistence.enabled=false)
+FIXED=(--set proxy.autoscaling.enabled=false --set proxy.replicas=4 --set redirect.enabled=false --set redis.persistence.enabled=false
+    --set networkPolicy.enabled=false)
 check "helm lint --strict (default values)" "$HELM" lint --strict "$CHART"
 check "helm lint --strict (scaled values)" "$HELM" lint --strict "$CHART" -f "$CHART/ci/scaled-values.yaml"
 check "helm template (default values)" bash -c "'$HELM' template siplane '$CHART' >'$WORK/default.yaml'"
@@ -106,6 +107,12 @@ check "helm template points every store user at a Redis Cluster with redis.clust
     bash -c "[ $(cluster_env_count) -ge 4 ]"
 check "helm template fails on a short apiToken" \
     bash -c "! '$HELM' template siplane '$CHART' --set secrets.apiToken=short"
+check "helm template fails on a Redis password that cannot go into a URL" \
+    bash -c "! '$HELM' template siplane '$CHART' --set secrets.redisPassword='short@pass'"
+check "helm template keeps a given Redis password" \
+    bash -c "'$HELM' template siplane '$CHART' --set secrets.redisPassword=given-redis-password-0123 --show-only templates/secret.yaml | grep -q \"REDIS_PASSWORD: \\\"$(printf given-redis-password-0123 | base64)\\\"\""
+check "helm template fails on hostNetwork without networkPolicy.gatewayCIDRs" \
+    bash -c "! '$HELM' template siplane '$CHART' --set gateway.hostNetwork=true"
 
 # ---------------------------------------------------------------------------------------------------------
 # The rendered objects and their wiring

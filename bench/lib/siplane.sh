@@ -20,7 +20,7 @@ siplane_start() { # replicas
     note "$(grep -c 'is healthy' "$OUT/run-start-$replicas.log") services healthy"
     SIPLANE_UP=yes PRE_STEP_HOOK=siplane_await_targets
     SIP_HOST=127.0.0.1 SIP_PORT=$((5060 + PORT_OFFSET)) REDIRECT_PORT=$((5090 + PORT_OFFSET))
-    LOCATION_HTTP=$((8081 + PORT_OFFSET)) GATEWAY_HTTP=$((8080 + PORT_OFFSET))
+    LOCATION_HTTP=$((8081 + PORT_OFFSET)) GATEWAY_HTTP=$((8080 + PORT_OFFSET)) GATEWAY_MGMT=$((8090 + PORT_OFFSET))
     REDIS_PORT=$((6399 + PORT_OFFSET))
     MON_NAMES=() MON_PIDS=()
     local name pid
@@ -37,7 +37,7 @@ siplane_start() { # replicas
 siplane_await_targets() {
     local deadline=$(($(now_ms) + 20000)) body
     while :; do
-        body=$(curl -s -m 2 "http://127.0.0.1:$GATEWAY_HTTP/actuator/health/readiness" 2>/dev/null)
+        body=$(curl -s -m 2 "http://127.0.0.1:$GATEWAY_MGMT/actuator/health/readiness" 2>/dev/null)
         case "$body" in
             *'"sipTargets"'*) [ -z "$(grep -o '"[0-9.]*:[0-9]*":"[A-Z_]*"' <<<"$body" | grep -v '":"UP"')" ] && return 0 ;;
         esac

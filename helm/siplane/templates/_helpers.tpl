@@ -32,15 +32,15 @@ helm.sh/chart: {{ printf "%s-%s" .ctx.Chart.Name .ctx.Chart.Version | replace "+
 
 {{/*
 The services the chart runs. key: their section in values.yaml; module: their image name;
-sip: whether they listen for SIP.
+sip: whether they listen for SIP; redis: whether they use the location store (Redis).
 */}}
 {{- define "siplane.components" -}}
 items:
-  - {key: location, component: location, module: location-service, sip: false}
-  - {key: registrar, component: registrar, module: registrar-service, sip: true}
-  - {key: proxy, component: proxy, module: proxy-service, sip: true}
-  - {key: redirect, component: redirect, module: redirect-service, sip: true}
-  - {key: gateway, component: gateway, module: gateway, sip: true}
+  - {key: location, component: location, module: location-service, sip: false, redis: true}
+  - {key: registrar, component: registrar, module: registrar-service, sip: true, redis: true}
+  - {key: proxy, component: proxy, module: proxy-service, sip: true, redis: true}
+  - {key: redirect, component: redirect, module: redirect-service, sip: true, redis: true}
+  - {key: gateway, component: gateway, module: gateway, sip: true, redis: false}
 {{- end -}}
 
 {{- define "siplane.image" -}}
@@ -61,7 +61,8 @@ items:
 
 {{- define "siplane.redisUrl" -}}
 {{- if .Values.redis.enabled -}}
-{{- printf "redis://%s-redis.%s.svc.cluster.local:6379" (include "siplane.fullname" .) .Release.Namespace -}}
+{{- /* the password is expanded by the kubelet from the REDIS_PASSWORD variable defined before REDIS_URL */ -}}
+{{- printf "redis://:$(REDIS_PASSWORD)@%s-redis.%s.svc.cluster.local:6379" (include "siplane.fullname" .) .Release.Namespace -}}
 {{- else if or .Values.redis.clusterNodes .Values.redis.sentinel.master -}}
 {{- .Values.redis.url -}}
 {{- else -}}
@@ -69,15 +70,37 @@ items:
 {{- end -}}
 {{- end -}}
 
-{{/* Probes on the actuator, on the container port named http */}}
+{{/* Probes on the actuator, on the container port named .port (http, or the gateway's management); call with (dict "ctx" $ "port" "http") */}}
 {{- define "siplane.probes" -}}
 {{- range $kind := list "startup" "liveness" "readiness" }}
 {{ $kind }}Probe:
   httpGet:
-    path: {{ (index $.Values.probes $kind).path }}
-    port: http
-  periodSeconds: {{ (index $.Values.probes $kind).periodSeconds }}
-  timeoutSeconds: {{ (index $.Values.probes $kind).timeoutSeconds }}
-  failureThreshold: {{ (index $.Values.probes $kind).failureThreshold }}
+    path: {{ (index $.ctx.Values.probes $kind).path }}
+    port: {{ $.port }}
+  periodSeconds: {{ (index $.ctx.Values.probes $kind).periodSeconds }}
+  timeoutSeconds: {{ (index $.ctx.Values.probes $kind).timeoutSeconds }}
+  failureThreshold: {{ (index $.ctx.Values.probes $kind).failureThreshold }}
+{{- end }}
+{{- end -}}
+
+{{/* NetworkPolicy peers: the gateway pods (and networkPolicy.gatewayCIDRs); call with (dict "ctx" $) */}}
+{{- define "siplane.gatewayPeers" -}}
+- podSelector:
+    matchLabels:
+      {{- include "siplane.selectorLabels" (dict "ctx" .ctx "component" "gateway") | nindent 6 }}
+{{- range .ctx.Values.networkPolicy.gatewayCIDRs }}
+- ipBlock:
+    cidr: {{ . | quote }}
+{{- end }}
+{{- end -}}
+{{/* NetworkPolicy rule: Prometheus to the actuator port; call with (dict "ctx" $ "port" N) */}}
+{{- define "siplane.metricsRule" -}}
+{{- if and .ctx.Values.serviceMonitor.enabled .ctx.Values.networkPolicy.metricsFrom -}}
+# Prometheus (serviceMonitor) scrapes the actuator
+- from:
+    {{- toYaml .ctx.Values.networkPolicy.metricsFrom | nindent 4 }}
+  ports:
+    - port: {{ .port }}
+      protocol: TCP
 {{- end }}
 {{- end -}}

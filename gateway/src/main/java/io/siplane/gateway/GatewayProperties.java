@@ -78,10 +78,13 @@ public record GatewayProperties(
      * @param interval      time between two OPTIONS to one target
      * @param timeout       a probe unanswered for this long failed
      * @param upThreshold   consecutive answered probes that bring a target (back) into rotation
-     * @param downThreshold consecutive failed probes that take it out
+     * @param downThreshold consecutive failed probes that take it out (not counted while the target relays answers:
+     *                      passive health)
+     * @param keepLastFor   when no target of a pool passes its probes, those alive within this long stay in service
      */
     public record Probe(@DefaultValue("2s") @NotNull Duration interval, @DefaultValue("500ms") @NotNull Duration timeout,
-            @DefaultValue("2") @Min(1) int upThreshold, @DefaultValue("1") @Min(1) int downThreshold) {
+            @DefaultValue("2") @Min(1) int upThreshold, @DefaultValue("1") @Min(1) int downThreshold,
+            @DefaultValue("30s") @NotNull Duration keepLastFor) {
 
         public Probe {
             if (interval != null && timeout != null && timeout.compareTo(interval) > 0) {

@@ -99,7 +99,8 @@ class SipEdgeConfiguration {
             throw new IllegalArgumentException("gateway." + role.tag() + ".targets (" + role.name() + "_TARGETS): " + e.getMessage(), e);
         }
         return new TargetPool(role, spec, resolver, breakers, meters, new TargetPool.Settings(properties.probe().upThreshold(),
-                properties.probe().downThreshold(), properties.affinity().ttl(), properties.affinity().maxEntries()));
+                properties.probe().downThreshold(), properties.affinity().ttl(), properties.affinity().maxEntries(),
+                properties.probe().keepLastFor()));
     }
 
     @Bean
@@ -127,11 +128,12 @@ class SipEdgeConfiguration {
     }
 
     @Bean
-    ResponseRelay responseRelay(ObjectProvider<SipEndpoint> endpoint, GatewayAddresses addresses, OptionsProber prober, MeterRegistry meters) {
-        return new ResponseRelay(endpoint::getObject, addresses, prober, meters);
+    ResponseRelay responseRelay(ObjectProvider<SipEndpoint> endpoint, GatewayAddresses addresses, OptionsProber prober,
+            Membership membership, MeterRegistry meters) {
+        return new ResponseRelay(endpoint::getObject, addresses, prober, membership, meters);
     }
 
-    /** Health contributor {@code sipTargets}: up while each pool has a replica taking new transactions. */
+    /** Health contributor {@code sipTargets}: up while each pool has a replica taking new transactions (or kept as the last resort). */
     @Bean
     HealthIndicator sipTargetsHealthIndicator(Membership membership) {
         return () -> {
@@ -140,7 +142,7 @@ class SipEdgeConfiguration {
             for (TargetPool pool : membership.pools()) {
                 Map<String, String> states = pool.describe();
                 builder.withDetail(pool.role().tag(), states);
-                allServed &= pool.targets().stream().anyMatch(t -> t.acceptsNew());
+                allServed &= pool.serving();
             }
             return allServed ? builder.build() : builder.outOfService().build();
         };

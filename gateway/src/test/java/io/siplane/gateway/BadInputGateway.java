@@ -56,7 +56,7 @@ final class BadInputGateway implements AutoCloseable {
     }
 
     SipServiceUnderTest service() {
-        return new SipServiceUnderTest("gateway", gateway.sipPort(), DOMAIN, gateway.httpPort());
+        return new SipServiceUnderTest("gateway", gateway.sipPort(), DOMAIN, gateway.managementPort());
     }
 
     private static SipEndpoint replica(int port) {

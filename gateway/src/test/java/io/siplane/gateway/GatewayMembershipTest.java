@@ -27,7 +27,9 @@ import io.siplane.testsupport.sip.TestUserAgent;
 
 /**
  * Membership changes without restarting the gateway: replicas behind the DNS name {@code proxies.test} die, join and
- * drain, and new calls follow within the probe interval (500 ms here, timeout 300 ms, down after 1 miss).
+ * drain, and new calls follow within the probe interval (500 ms here, timeout 300 ms, down after 1 miss). Passive
+ * health: a replica that answers relayed requests stays in whatever its probes say; when every probe fails, the pool
+ * keeps its replicas in service for {@code keep-last-for} (5 s here).
  */
 class GatewayMembershipTest {
 
@@ -48,7 +50,8 @@ class GatewayMembershipTest {
         StandInReplica registrar = keep(new StandInReplica("127.0.0.1", SipPorts.freeUdpAndTcpPort()));
         HostResolver resolver = host -> "proxies.test".equals(host) ? List.copyOf(dns) : HostResolver.system().resolve(host);
         gateway = RunningGateway.start(resolver, "gateway.proxy.targets=proxies.test:" + proxyPort,
-                "gateway.registrar.targets=127.0.0.1:" + registrar.port(), "gateway.flood.allow=127.0.0.1/32");
+                "gateway.registrar.targets=127.0.0.1:" + registrar.port(), "gateway.flood.allow=127.0.0.1/32",
+                "gateway.probe.keep-last-for=5s");
         await().atMost(WAIT).until(() -> inRotation() == 2);
         alice = keep(TestUserAgent.udp().sendingTo(gateway.sipPort()));
     }
@@ -157,10 +160,58 @@ class GatewayMembershipTest {
     }
 
     @Test
-    void withNoReplicaLeftNewCallsGet503WithRetryAfter() {
+    void aReplicaWhoseProbesAnswerLateStaysInRotationWhileItAnswersRelayedRequests() {
+        // A answers traffic before its probes turn late: the gateway has seen it alive
+        int sent = 0;
+        while (proxyA.received().size() < 3 && sent < 200) {
+            assertThat(alice.request(Request.MESSAGE, "sip:bob@example.com").body("text/plain", "m" + sent).send()
+                    .getStatusCode()).isEqualTo(200);
+            sent++;
+        }
+        proxyA.probeDelay(Duration.ofMillis(450)); // beyond the 300 ms timeout: every probe of A fails
+        int late = proxyA.lateProbes();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (proxyA.lateProbes() < late + 6 && System.nanoTime() < deadline) {
+            assertThat(alice.request(Request.MESSAGE, "sip:bob@example.com").body("text/plain", "m" + sent).send()
+                    .getStatusCode()).isEqualTo(200);
+            sent++;
+            assertThat(stateOf(proxyA)).as("A after %d late probes", proxyA.lateProbes() - late).isEqualTo(TargetState.UP);
+        }
+        assertThat(proxyA.lateProbes()).isGreaterThanOrEqualTo(late + 6);
+        assertThat(proxyA.received()).isNotEmpty();
+
+        // without traffic the late probes count again: A leaves rotation, B keeps it
+        long idle = System.nanoTime();
+        await().atMost(WAIT).until(() -> stateOf(proxyA) == TargetState.DOWN);
+        assertThat(stateOf(proxyB)).isEqualTo(TargetState.UP);
+        System.out.println("MEASURED passive health: A stayed UP through " + (proxyA.lateProbes() - late) + " late probes while "
+                + sent + " MESSAGEs were relayed (" + proxyA.received().size() + " by A); DOWN "
+                + Duration.ofNanos(System.nanoTime() - idle).toMillis() + " ms after the traffic stopped");
+    }
+
+    @Test
+    void whenEveryProbeOfThePoolFailsItsReplicasStayInService() {
+        proxyA.probeDelay(Duration.ofMillis(450));
+        proxyB.probeDelay(Duration.ofMillis(450));
+        await().atMost(WAIT).until(() -> stateOf(proxyA) == TargetState.DOWN && stateOf(proxyB) == TargetState.DOWN);
+        proxyA.clear();
+        proxyB.clear();
+        assertThat(sendMessages(20)).isEqualTo(20);
+        assertThat(proxyA.received().size() + proxyB.received().size()).isEqualTo(20);
+        assertThat(gateway.pool(PoolRole.PROXY).serving()).isTrue();
+        System.out.println("MEASURED every probe failing: 20 of 20 MESSAGEs relayed (A " + proxyA.received().size() + ", B "
+                + proxyB.received().size() + ") with both replicas DOWN by their probes");
+    }
+
+    @Test
+    void withNoReplicaAliveWithinKeepLastForNewCallsGet503WithRetryAfter() {
         proxyA.close();
         proxyB.close();
         await().atMost(WAIT).until(() -> inRotation() == 0);
+        long none = System.nanoTime();
+        await().atMost(WAIT).until(() -> !gateway.pool(PoolRole.PROXY).serving());
+        System.out.println("MEASURED dead pool given up " + Duration.ofNanos(System.nanoTime() - none).toMillis()
+                + " ms after its last replica left rotation (keep-last-for 5 s)");
         Response r = alice.request(Request.MESSAGE, "sip:bob@example.com").send();
         assertThat(r.getStatusCode()).isEqualTo(503);
         assertThat(r.getHeader("Retry-After")).isNotNull();

@@ -360,7 +360,7 @@ class PlatformThroughGatewayTest {
         assertThat(none.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
         assertThat(none.headers().firstValue("WWW-Authenticate")).contains("Bearer");
         assertThat(get(path, "wrong-token").statusCode()).isEqualTo(401);
-        assertThat(get("/actuator/health", null).statusCode()).isEqualTo(200);
+        assertThat(get("/healthz", null).statusCode()).isEqualTo(200);
 
         // the API's documentation is location-service's, at the same path through the gateway
         HttpResponse<String> docs = get("/v3/api-docs", null);

@@ -23,19 +23,27 @@ final class RunningGateway implements AutoCloseable {
     private final ConfigurableApplicationContext context;
     private final int sipPort;
     private final int httpPort;
+    private final int managementPort;
 
-    private RunningGateway(ConfigurableApplicationContext context, int sipPort, int httpPort) {
+    private RunningGateway(ConfigurableApplicationContext context, int sipPort, int httpPort, int managementPort) {
         this.context = context;
         this.sipPort = sipPort;
         this.httpPort = httpPort;
+        this.managementPort = managementPort;
     }
 
     static RunningGateway start(HostResolver resolver, String... extra) {
         int sip = SipPorts.freeUdpAndTcpPort();
         int http = RedisFixture.freePort();
+        int management = RedisFixture.freePort();
+        while (management == http || management == sip) {
+            management = RedisFixture.freePort();
+        }
         Map<String, String> props = new LinkedHashMap<>();
         props.put("server.port", String.valueOf(http));
         props.put("server.address", "127.0.0.1");
+        props.put("management.server.port", String.valueOf(management));
+        props.put("management.server.address", "127.0.0.1");
         props.put("sip.port", String.valueOf(sip));
         props.put("sip.bind-address", "127.0.0.1");
         props.put("sip.advertised-address", "127.0.0.1");
@@ -57,15 +65,21 @@ final class RunningGateway implements AutoCloseable {
         if (resolver != null) {
             builder.initializers(ctx -> ctx.getBeanFactory().registerSingleton("hostResolver", resolver));
         }
-        return new RunningGateway(builder.run(args), sip, http);
+        return new RunningGateway(builder.run(args), sip, http, management);
     }
 
     int sipPort() {
         return sipPort;
     }
 
+    /** The public HTTP edge: REST API and a bare health status. */
     int httpPort() {
         return httpPort;
+    }
+
+    /** The actuator: metrics, prometheus, health with details. */
+    int managementPort() {
+        return managementPort;
     }
 
     ConfigurableApplicationContext context() {

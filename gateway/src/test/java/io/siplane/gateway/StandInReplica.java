@@ -1,11 +1,15 @@
 package io.siplane.gateway;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -22,7 +26,7 @@ import io.siplane.sip.pipeline.SipRequestHandler;
 /**
  * A replica stand-in for gateway tests: a real JAIN-SIP endpoint that answers statelessly, so it sees every message
  * the gateway sends it (retransmissions, CANCEL, ACK included) and records them. OPTIONS gets 200, or 503 while
- * {@link #draining}; INVITE gets 180 and waits for CANCEL (200, then 487 to the INVITE); anything else gets 200.
+ * {@link #draining} (late with {@link #probeDelay}); INVITE gets 180 and waits for CANCEL (200, then 487 to the INVITE); anything else gets 200.
  */
 final class StandInReplica implements AutoCloseable {
 
@@ -36,6 +40,8 @@ final class StandInReplica implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, IncomingRequest> invitesByBranch = new ConcurrentHashMap<>();
     private volatile boolean draining;
+    private volatile Duration probeDelay = Duration.ZERO;
+    private final AtomicInteger lateProbes = new AtomicInteger();
 
     StandInReplica(String address, int port) {
         this.address = address;
@@ -60,7 +66,21 @@ final class StandInReplica implements AutoCloseable {
         Request request = in.request();
         String method = request.getMethod();
         if (Request.OPTIONS.equals(method) && SipHeaders.callId(request).startsWith("probe-")) {
-            in.respond(draining ? Response.SERVICE_UNAVAILABLE : Response.OK);
+            int status = draining ? Response.SERVICE_UNAVAILABLE : Response.OK;
+            Duration delay = probeDelay;
+            if (delay.isZero()) {
+                in.respond(status);
+            } else {
+                // a starved or slow replica: the probe's answer leaves late, other requests are answered at once
+                CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+                    lateProbes.incrementAndGet();
+                    try {
+                        in.respond(status);
+                    } catch (Exception e) {
+                        // the stand-in may be closing
+                    }
+                });
+            }
             return;
         }
         received.add(new Received(method, SipHeaders.callId(request), request));
@@ -88,6 +108,16 @@ final class StandInReplica implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** Answers probes {@code delay} late (zero: at once). */
+    void probeDelay(Duration delay) {
+        this.probeDelay = delay;
+    }
+
+    /** Probes answered late so far. */
+    int lateProbes() {
+        return lateProbes.get();
     }
 
     void draining(boolean draining) {

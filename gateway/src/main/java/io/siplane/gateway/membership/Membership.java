@@ -60,6 +60,20 @@ public final class Membership implements SmartLifecycle {
         return transport == Transport.UDP ? targetAddresses.contains(new TargetAddress(ip, port)) : targetIps.contains(ip);
     }
 
+    /**
+     * Passive health: a replica at {@code ip}:{@code port} answered a request we relayed. Over UDP it answers from its
+     * SIP port; over TCP from any port, so the address decides.
+     */
+    public void answeredBy(Transport transport, String ip, int port) {
+        if (transport != targetTransport) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (TargetPool pool : pools) {
+            pool.relayedBy(ip, port, transport != Transport.UDP, now);
+        }
+    }
+
     @Override
     public synchronized void start() {
         if (scheduler != null) {
@@ -138,7 +152,9 @@ public final class Membership implements SmartLifecycle {
                         pool.recordProbeLatency(target, rtt);
                         before = target.probeAnswered(status, rtt);
                     } else {
-                        before = target.probeFailed(rtt);
+                        // passive health: an answer relayed while this probe was out proves the target alive (an
+                        // answer from before the probe would not: a replica killed under traffic would stay in)
+                        before = target.probeFailed(rtt, started);
                     }
                     if (before != null) {
                         log.info("{} target {} {} -> {}", pool.role().tag(), target.address(), before, target.state());

@@ -21,6 +21,11 @@ public final class Target {
     private int consecutiveAnswers;
     private int consecutiveFailures;
     private volatile TargetState published = TargetState.UNKNOWN;
+    /** System.nanoTime of the last sign of life (answered probe or relayed answer); meaningful once {@link #everAlive}. */
+    private volatile long lastAliveNanos;
+    private volatile boolean everAlive;
+    private volatile long lastRelayNanos;
+    private volatile boolean everRelayed;
 
     Target(PoolRole role, TargetAddress address, CircuitBreaker breaker, int upThreshold, int downThreshold) {
         this.role = role;
@@ -73,6 +78,9 @@ public final class Target {
      * @return the state before, when this answer changed it
      */
     public synchronized TargetState probeAnswered(int status, Duration rtt) {
+        if (status != 503) {
+            alive(System.nanoTime());
+        }
         breaker.onSuccess(rtt.toNanos(), TimeUnit.NANOSECONDS);
         consecutiveFailures = 0;
         consecutiveAnswers++;
@@ -95,6 +103,45 @@ public final class Target {
             state = TargetState.DOWN;
         }
         return publish(before);
+    }
+
+    /**
+     * A probe went unanswered. Passive health: when the target relayed an answer at or after {@code relayedSinceNanos}
+     * (System.nanoTime; when the probe was sent) it was answering while the probe was out, and the late probe says more
+     * about us (a starved gateway, a lost datagram) than about the target, so it is not counted at all. Otherwise
+     * {@code downThreshold} in a row take the target out.
+     *
+     * @return the state before, when this failure changed it
+     */
+    public synchronized TargetState probeFailed(Duration waited, long relayedSinceNanos) {
+        return relayedSince(relayedSinceNanos) ? null : probeFailed(waited);
+    }
+
+    /** The target answered a request we relayed (passive health): proof of life as good as an answered probe. */
+    public void relayed(long nowNanos) {
+        lastRelayNanos = nowNanos;
+        everRelayed = true;
+        alive(nowNanos);
+    }
+
+    /** Whether it relayed an answer at or after {@code sinceNanos} (System.nanoTime). */
+    public boolean relayedSince(long sinceNanos) {
+        return everRelayed && lastRelayNanos - sinceNanos >= 0;
+    }
+
+    /**
+     * Whether the pool may keep it in service as a last resort, when no target of the pool takes new transactions:
+     * it is out by its probes or its breaker, not draining, and was alive (answered a probe or relayed an answer) within
+     * {@code keepFor} before {@code nowNanos}.
+     */
+    public boolean keptAsLastResort(long nowNanos, Duration keepFor) {
+        TargetState s = published;
+        return everAlive && (s == TargetState.UP || s == TargetState.DOWN) && nowNanos - lastAliveNanos <= keepFor.toNanos();
+    }
+
+    private void alive(long nowNanos) {
+        lastAliveNanos = nowNanos;
+        everAlive = true;
     }
 
     /** A message could not be sent to it (e.g. TCP connection refused): counts against its breaker at once. */

@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +40,12 @@ public final class TargetPool {
 
     private static final Logger log = LoggerFactory.getLogger(TargetPool.class);
 
-    /** Settings shared by the targets of the pool. */
-    public record Settings(int upThreshold, int downThreshold, Duration affinityTtl, long affinityMaxEntries) {
+    /**
+     * Settings shared by the targets of the pool.
+     *
+     * @param keepLastFor how long targets that were alive stay in service when none of the pool passes its probes
+     */
+    public record Settings(int upThreshold, int downThreshold, Duration affinityTtl, long affinityMaxEntries, Duration keepLastFor) {
     }
 
     private final PoolRole role;
@@ -54,6 +60,7 @@ public final class TargetPool {
     private final Map<TargetAddress, Timer> probeLatencyByTarget = new ConcurrentHashMap<>();
     private final Cache<String, TargetAddress> affinity;
     private volatile List<Target> snapshot = List.of();
+    private final AtomicBoolean keepingLast = new AtomicBoolean();
 
     public TargetPool(PoolRole role, TargetSpec spec, HostResolver resolver, CircuitBreakerRegistry breakers,
             MeterRegistry meters, Settings settings) {
@@ -138,16 +145,57 @@ public final class TargetPool {
             }
         }
         Collection<Target> all = snapshot;
-        Optional<Target> chosen = RendezvousHash.pick(callId, all, newTransaction ? Target::acceptsNew : Target::reachable);
+        Optional<Target> chosen = RendezvousHash.pick(callId, all, newTransaction ? Target::acceptsNew : Target::reachable)
+                .or(() -> lastResort(callId, t -> true));
         chosen.ifPresent(t -> affinity.put(callId, t.address()));
         return chosen;
     }
 
     /** The rendezvous choice among {@code eligible} targets other than {@code failed}: after a send error. */
     public Optional<Target> selectOtherThan(String callId, Target failed) {
-        Optional<Target> chosen = RendezvousHash.pick(callId, snapshot, t -> t != failed && t.acceptsNew());
+        Optional<Target> chosen = RendezvousHash.pick(callId, snapshot, t -> t != failed && t.acceptsNew())
+                .or(() -> lastResort(callId, t -> t != failed));
         chosen.ifPresent(t -> affinity.put(callId, t.address()));
         return chosen;
+    }
+
+    /**
+     * Never remove the last replica: when no target of the pool takes new transactions, those that were alive within
+     * {@code keepLastFor} (answered a probe or relayed an answer) stay in service. Every probe failing at once is more
+     * often the gateway starved of CPU or a network blip than every replica dying together (Envoy's panic routing makes
+     * the same bet); past {@code keepLastFor} without a sign of life the pool is empty and new requests get 503.
+     */
+    private Optional<Target> lastResort(String callId, Predicate<Target> eligible) {
+        if (snapshot.stream().anyMatch(Target::acceptsNew)) {
+            return Optional.empty();
+        }
+        long now = System.nanoTime();
+        Optional<Target> kept = RendezvousHash.pick(callId, snapshot,
+                t -> eligible.test(t) && t.keptAsLastResort(now, settings.keepLastFor()));
+        if (kept.isPresent() != keepingLast.getAndSet(kept.isPresent())) {
+            if (kept.isPresent()) {
+                log.warn("{} pool: no target passes its probes; keeping the ones alive within {} in service", role.tag(),
+                        settings.keepLastFor());
+            } else {
+                log.warn("{} pool: no target alive within {}; new requests get 503", role.tag(), settings.keepLastFor());
+            }
+        }
+        return kept;
+    }
+
+    /** Whether the pool can take a new transaction: a target in rotation, or one kept as the last resort. */
+    public boolean serving() {
+        long now = System.nanoTime();
+        return snapshot.stream().anyMatch(t -> t.acceptsNew() || t.keptAsLastResort(now, settings.keepLastFor()));
+    }
+
+    /** The target at {@code ip} (and {@code port}, when {@code anyPort} is false) answered a request we relayed. */
+    public void relayedBy(String ip, int port, boolean anyPort, long nowNanos) {
+        for (Target t : snapshot) {
+            if (t.address().ip().equals(ip) && (anyPort || t.address().port() == port)) {
+                t.relayed(nowNanos);
+            }
+        }
     }
 
     public void countForwarded(Target target) {
@@ -168,7 +216,11 @@ public final class TargetPool {
     public Map<String, String> describe() {
         Map<String, String> out = new LinkedHashMap<>();
         for (Target t : snapshot) {
-            out.put(t.address().toString(), t.state() + (t.reachable() || t.state() != TargetState.UP ? "" : " (breaker open)"));
+            String note = t.reachable() || t.state() != TargetState.UP ? "" : " (breaker open)";
+            if (keepingLast.get() && t.keptAsLastResort(System.nanoTime(), settings.keepLastFor())) {
+                note += " (kept: last resort)";
+            }
+            out.put(t.address().toString(), t.state() + note);
         }
         return out;
     }

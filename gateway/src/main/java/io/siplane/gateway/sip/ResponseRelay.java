@@ -13,9 +13,13 @@ import javax.sip.message.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import gov.nist.javax.sip.ResponseEventExt;
+import gov.nist.javax.sip.message.SIPMessage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.siplane.gateway.membership.Membership;
 import io.siplane.sip.SipEndpoint;
+import io.siplane.sip.Transport;
 import io.siplane.sip.pipeline.SipResponseHandler;
 
 /**
@@ -31,13 +35,16 @@ public final class ResponseRelay implements SipResponseHandler {
     private final Supplier<SipEndpoint> endpoint;
     private final GatewayAddresses addresses;
     private final OptionsProber prober;
+    private final Membership membership;
     private final Counter relayed;
     private final Counter dropped;
 
-    public ResponseRelay(Supplier<SipEndpoint> endpoint, GatewayAddresses addresses, OptionsProber prober, MeterRegistry meters) {
+    public ResponseRelay(Supplier<SipEndpoint> endpoint, GatewayAddresses addresses, OptionsProber prober, Membership membership,
+            MeterRegistry meters) {
         this.endpoint = endpoint;
         this.addresses = addresses;
         this.prober = prober;
+        this.membership = membership;
         this.relayed = Counter.builder("siplane.gateway.responses").tag("outcome", "relayed")
                 .description("responses relayed back along the Via path").register(meters);
         this.dropped = Counter.builder("siplane.gateway.responses").tag("outcome", "dropped")
@@ -56,6 +63,7 @@ public final class ResponseRelay implements SipResponseHandler {
             log.debug("dropping a {} whose top Via is not ours", response.getStatusCode());
             return;
         }
+        answeredBy(event, top);
         response.removeFirst(ViaHeader.NAME);
         ViaHeader next = (ViaHeader) response.getHeader(ViaHeader.NAME);
         Optional<SipProvider> provider = next == null ? Optional.empty() : endpoint.get().provider(next.getTransport());
@@ -65,6 +73,19 @@ public final class ResponseRelay implements SipResponseHandler {
         }
         provider.get().sendResponse(response);
         relayed.increment();
+    }
+
+    /** Passive health: a replica that answers what we relayed to it is alive, whatever its last probe said. */
+    private void answeredBy(ResponseEvent event, ViaHeader ours) {
+        Optional<Transport> transport = Transport.fromToken(ours.getTransport());
+        if (transport.isEmpty()) {
+            return;
+        }
+        if (event instanceof ResponseEventExt ext && ext.getRemoteIpAddress() != null) {
+            membership.answeredBy(transport.get(), ext.getRemoteIpAddress(), ext.getRemotePort());
+        } else if (event.getResponse() instanceof SIPMessage message && message.getRemoteAddress() != null) {
+            membership.answeredBy(transport.get(), message.getRemoteAddress().getHostAddress(), message.getRemotePort());
+        }
     }
 
     @Override

@@ -65,4 +65,32 @@ class TargetTest {
         assertThat(t.acceptsNew()).isFalse();
         assertThat(t.reachable()).isFalse();
     }
+
+    @Test
+    void aLateProbeDoesNotCountWhenTheTargetAnsweredRelayedRequestsWhileItWasOut() {
+        Target t = target(2, 1);
+        t.probeAnswered(200, RTT);
+        long probeSent = System.nanoTime();
+        t.relayed(probeSent + Duration.ofMillis(100).toNanos());
+        assertThat(t.probeFailed(RTT, probeSent)).isNull();
+        assertThat(t.state()).isEqualTo(TargetState.UP);
+        // answers from before the probe was sent prove nothing about now (a replica killed under traffic)
+        assertThat(t.probeFailed(RTT, probeSent + Duration.ofMillis(200).toNanos())).isEqualTo(TargetState.UP);
+        assertThat(t.state()).isEqualTo(TargetState.DOWN);
+    }
+
+    @Test
+    void aTargetOutByItsProbesIsKeptAsLastResortOnlyWhileItWasAliveRecently() {
+        Target t = target(2, 1);
+        assertThat(t.keptAsLastResort(System.nanoTime(), Duration.ofSeconds(30))).as("never alive").isFalse();
+        t.probeAnswered(200, RTT);
+        t.probeFailed(RTT);
+        assertThat(t.state()).isEqualTo(TargetState.DOWN);
+        assertThat(t.keptAsLastResort(System.nanoTime(), Duration.ofSeconds(30))).isTrue();
+        assertThat(t.keptAsLastResort(System.nanoTime() + Duration.ofSeconds(31).toNanos(), Duration.ofSeconds(30))).isFalse();
+        t.relayed(System.nanoTime() + Duration.ofSeconds(31).toNanos());
+        assertThat(t.keptAsLastResort(System.nanoTime() + Duration.ofSeconds(32).toNanos(), Duration.ofSeconds(30))).isTrue();
+        t.probeAnswered(503, RTT);
+        assertThat(t.keptAsLastResort(System.nanoTime(), Duration.ofSeconds(30))).as("draining").isFalse();
+    }
 }
