@@ -37,6 +37,7 @@ import io.siplane.sip.SipEndpoint;
 import io.siplane.sip.SipProperties;
 import io.siplane.sip.digest.DigestAuthenticator;
 import io.siplane.sip.digest.Ha1Source;
+import io.siplane.sip.message.ClientAddressResolver;
 
 /** The proxy's pipeline steps, wired explicitly in the order a request meets them. */
 @Configuration(proxyBeanMethods = false)
@@ -126,8 +127,8 @@ public class ProxyConfiguration {
 
     @Bean
     ProxyAuthenticator proxyAuthenticator(ProxyProperties proxy, ObjectProvider<DigestAuthenticator> authenticator,
-            LocalDomains domains) {
-        return new ProxyAuthenticator(proxy, Optional.ofNullable(authenticator.getIfAvailable()), domains);
+            LocalDomains domains, ClientAddressResolver clients) {
+        return new ProxyAuthenticator(proxy, Optional.ofNullable(authenticator.getIfAvailable()), domains, clients);
     }
 
     @Bean
