@@ -1,0 +1,180 @@
+package io.siplane.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.siplane.gateway.membership.PoolRole;
+import io.siplane.gateway.membership.Target;
+import io.siplane.location.LocationStore;
+import io.siplane.location.Subscriber;
+import io.siplane.locationservice.LocationServiceApplication;
+import io.siplane.proxy.ProxyApplication;
+import io.siplane.registrar.RegistrarApplication;
+import io.siplane.testsupport.RedisFixture;
+import io.siplane.testsupport.app.RunningService;
+import io.siplane.testsupport.sip.Credentials;
+import io.siplane.testsupport.sip.SipPorts;
+import io.siplane.testsupport.sip.TestUserAgent;
+
+/**
+ * Issue 13 item 1: wrong passwords sent through the gateway from one address lock out that address's attempts only.
+ * The registrar and the proxy trust the gateway ({@code sip.trusted-edges}) and count failures per user and per real
+ * client address; before, the proxy counted the gateway's address and one attacker locked every local user out.
+ * Each test uses its own loopback addresses and subscribers.
+ */
+class LockoutThroughGatewayTest {
+
+    static final String DOMAIN = "lockout.example";
+    static final String SECRET = "lockout-gateway-nonce-secret-0123456789";
+    static final int MAX_FAILURES = 3;
+    static final Duration WAIT = Duration.ofSeconds(20);
+    static final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
+    static RunningService registrar;
+    static RunningGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        String redis = RedisFixture.url();
+        int locationPort = RedisFixture.freePort();
+        keep(RunningService.start(LocationServiceApplication.class, Map.of("server.port", String.valueOf(locationPort),
+                "spring.data.redis.url", redis, "siplane.api.token", RunningGateway.TOKEN, "sip.enabled", "false")));
+        int registrarPort = SipPorts.freeUdpAndTcpPort();
+        registrar = keep(RunningService.start(RegistrarApplication.class, Map.of("server.port", "0",
+                "sip.port", String.valueOf(registrarPort), "sip.thread-pool-size", "8", "spring.data.redis.url", redis,
+                "spring.data.redis.timeout", "2s", "sip.digest.nonce-secret", SECRET, "registrar.domains", DOMAIN,
+                "sip.trusted-edges", "127.0.0.1", "sip.digest.max-failures", String.valueOf(MAX_FAILURES))));
+        int proxyPort = SipPorts.freeUdpAndTcpPort();
+        keep(RunningService.start(ProxyApplication.class, Map.of("server.port", "0", "sip.port", String.valueOf(proxyPort),
+                "sip.thread-pool-size", "8", "spring.data.redis.url", redis, "spring.data.redis.timeout", "2s",
+                "sip.digest.nonce-secret", SECRET, "proxy.domains", DOMAIN,
+                "sip.trusted-edges", "127.0.0.1", "sip.digest.max-failures", String.valueOf(MAX_FAILURES))));
+        gateway = keep(RunningGateway.start(null, "gateway.domains=" + DOMAIN,
+                "gateway.proxy.targets=127.0.0.1:" + proxyPort, "gateway.registrar.targets=127.0.0.1:" + registrarPort,
+                "gateway.http.location-url=http://127.0.0.1:" + locationPort));
+        Awaitility.await().atMost(WAIT).until(() -> gateway.pool(PoolRole.PROXY).targets().stream().anyMatch(Target::acceptsNew)
+                && gateway.pool(PoolRole.REGISTRAR).targets().stream().anyMatch(Target::acceptsNew));
+    }
+
+    @AfterAll
+    static void stop() {
+        Collections.reverse(closeables);
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // close the others
+            }
+        }
+    }
+
+    static <T extends AutoCloseable> T keep(T c) {
+        closeables.add(c);
+        return c;
+    }
+
+    static String subscriber(String base) {
+        String user = base + "-" + UUID.randomUUID().toString().substring(0, 8);
+        registrar.bean(LocationStore.class).createSubscriber(Subscriber.withPassword(user, DOMAIN, ("pw-" + user).toCharArray(), Instant.now()));
+        return user;
+    }
+
+    static String aor(String user) {
+        return "sip:" + user + "@" + DOMAIN;
+    }
+
+    static Credentials right(String user) {
+        return Credentials.md5(user, "pw-" + user);
+    }
+
+    static Credentials wrong(String user) {
+        return Credentials.md5(user, "not-the-password");
+    }
+
+    /** An agent on its own loopback address that knows only the gateway. */
+    static TestUserAgent agentOn(String address, String user) {
+        return keep(TestUserAgent.onAddress("udp", address).sendingTo(gateway.sipPort()).defaultUser(user));
+    }
+
+    /** A registered callee that accepts MESSAGE and refuses INVITE with 486 (no dialog to tear down). */
+    static String callee() {
+        String user = subscriber("callee");
+        TestUserAgent ua = keep(TestUserAgent.udp().sendingTo(gateway.sipPort()).defaultUser(user));
+        assertThat(ua.register(user, DOMAIN).send(right(user)).getStatusCode()).isEqualTo(200);
+        ua.answerRequestsWith(r -> Request.INVITE.equals(r.getMethod()) ? Response.BUSY_HERE : Response.OK);
+        return user;
+    }
+
+    static Response send(TestUserAgent ua, String method, String from, String to, Credentials credentials) {
+        var builder = ua.request(method, aor(to)).from(aor(from)).to(aor(to));
+        if (Request.MESSAGE.equals(method)) {
+            builder.body("text/plain", "hello");
+        } else {
+            builder.ownContact(from, "");
+        }
+        return ua.sendAuthenticated(builder.build(), credentials);
+    }
+
+    /** Answers to wrong passwords until a 403, at most a few more than the threshold. */
+    static List<Integer> guessUntilRefused(java.util.function.Supplier<Response> attempt) {
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < MAX_FAILURES + 3 && !statuses.contains(Response.FORBIDDEN); i++) {
+            statuses.add(attempt.get().getStatusCode());
+        }
+        return statuses;
+    }
+
+    @Test
+    void anAttackerGuessingAlicesPasswordAtTheProxyIsLockedOutWhileBobAndAliceElsewhereAreNot() {
+        String alice = subscriber("alice");
+        String bob = subscriber("bob");
+        String callee = callee();
+        TestUserAgent attacker = agentOn("127.0.0.31", alice);
+        TestUserAgent honest = agentOn("127.0.0.32", bob);
+
+        List<Integer> guesses = guessUntilRefused(() -> send(attacker, Request.MESSAGE, alice, callee, wrong(alice)));
+
+        assertThat(guesses).as("wrong passwords for alice from 127.0.0.31").endsWith(Response.FORBIDDEN)
+                .containsOnly(Response.PROXY_AUTHENTICATION_REQUIRED, Response.FORBIDDEN).hasSize(MAX_FAILURES + 1);
+        assertThat(send(attacker, Request.INVITE, alice, callee, right(alice)).getStatusCode())
+                .as("the attacker's address stays locked for alice, even with her password").isEqualTo(Response.FORBIDDEN);
+        assertThat(send(honest, Request.MESSAGE, bob, callee, right(bob)).getStatusCode()).as("bob's MESSAGE").isEqualTo(Response.OK);
+        assertThat(send(honest, Request.INVITE, bob, callee, right(bob)).getStatusCode()).as("bob's INVITE")
+                .isEqualTo(Response.BUSY_HERE);
+        assertThat(send(honest, Request.MESSAGE, alice, callee, right(alice)).getStatusCode())
+                .as("alice from her own address").isEqualTo(Response.OK);
+    }
+
+    @Test
+    void anAttackerGuessingAlicesPasswordAtTheRegistrarIsLockedOutWhileBobAndAliceElsewhereRegister() {
+        String alice = subscriber("alice");
+        String bob = subscriber("bob");
+        TestUserAgent attacker = agentOn("127.0.0.33", alice);
+        TestUserAgent honest = agentOn("127.0.0.34", bob);
+
+        List<Integer> guesses = guessUntilRefused(() -> attacker.register(alice, DOMAIN).send(wrong(alice)));
+
+        assertThat(guesses).as("wrong passwords for alice from 127.0.0.33").endsWith(Response.FORBIDDEN)
+                .containsOnly(Response.UNAUTHORIZED, Response.FORBIDDEN).hasSize(MAX_FAILURES + 1);
+        assertThat(attacker.register(alice, DOMAIN).send(right(alice)).getStatusCode())
+                .as("the attacker's address stays locked for alice, even with her password").isEqualTo(Response.FORBIDDEN);
+        assertThat(honest.register(bob, DOMAIN).send(right(bob)).getStatusCode()).as("bob").isEqualTo(Response.OK);
+        assertThat(honest.register(alice, DOMAIN).send(right(alice)).getStatusCode()).as("alice from her own address")
+                .isEqualTo(Response.OK);
+    }
+}
