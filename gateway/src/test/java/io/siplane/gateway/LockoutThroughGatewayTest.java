@@ -2,34 +2,18 @@ package io.siplane.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.siplane.gateway.membership.PoolRole;
-import io.siplane.gateway.membership.Target;
-import io.siplane.location.LocationStore;
-import io.siplane.location.Subscriber;
-import io.siplane.locationservice.LocationServiceApplication;
-import io.siplane.proxy.ProxyApplication;
-import io.siplane.registrar.RegistrarApplication;
-import io.siplane.testsupport.RedisFixture;
-import io.siplane.testsupport.app.RunningService;
 import io.siplane.testsupport.sip.Credentials;
-import io.siplane.testsupport.sip.SipPorts;
 import io.siplane.testsupport.sip.TestUserAgent;
 
 /**
@@ -41,57 +25,22 @@ import io.siplane.testsupport.sip.TestUserAgent;
 class LockoutThroughGatewayTest {
 
     static final String DOMAIN = "lockout.example";
-    static final String SECRET = "lockout-gateway-nonce-secret-0123456789";
     static final int MAX_FAILURES = 3;
-    static final Duration WAIT = Duration.ofSeconds(20);
-    static final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
-    static RunningService registrar;
-    static RunningGateway gateway;
+    static GatewayPlatform platform;
 
     @BeforeAll
     static void start() {
-        String redis = RedisFixture.url();
-        int locationPort = RedisFixture.freePort();
-        keep(RunningService.start(LocationServiceApplication.class, Map.of("server.port", String.valueOf(locationPort),
-                "spring.data.redis.url", redis, "siplane.api.token", RunningGateway.TOKEN, "sip.enabled", "false")));
-        int registrarPort = SipPorts.freeUdpAndTcpPort();
-        registrar = keep(RunningService.start(RegistrarApplication.class, Map.of("server.port", "0",
-                "sip.port", String.valueOf(registrarPort), "sip.thread-pool-size", "8", "spring.data.redis.url", redis,
-                "spring.data.redis.timeout", "2s", "sip.digest.nonce-secret", SECRET, "registrar.domains", DOMAIN,
-                "sip.trusted-edges", "127.0.0.1", "sip.digest.max-failures", String.valueOf(MAX_FAILURES))));
-        int proxyPort = SipPorts.freeUdpAndTcpPort();
-        keep(RunningService.start(ProxyApplication.class, Map.of("server.port", "0", "sip.port", String.valueOf(proxyPort),
-                "sip.thread-pool-size", "8", "spring.data.redis.url", redis, "spring.data.redis.timeout", "2s",
-                "sip.digest.nonce-secret", SECRET, "proxy.domains", DOMAIN,
-                "sip.trusted-edges", "127.0.0.1", "sip.digest.max-failures", String.valueOf(MAX_FAILURES))));
-        gateway = keep(RunningGateway.start(null, "gateway.domains=" + DOMAIN,
-                "gateway.proxy.targets=127.0.0.1:" + proxyPort, "gateway.registrar.targets=127.0.0.1:" + registrarPort,
-                "gateway.http.location-url=http://127.0.0.1:" + locationPort));
-        Awaitility.await().atMost(WAIT).until(() -> gateway.pool(PoolRole.PROXY).targets().stream().anyMatch(Target::acceptsNew)
-                && gateway.pool(PoolRole.REGISTRAR).targets().stream().anyMatch(Target::acceptsNew));
+        platform = GatewayPlatform.start(DOMAIN, "lockout-gateway-nonce-secret-0123456789", Map.of(
+                "sip.trusted-edges", "127.0.0.1", "sip.digest.max-failures", String.valueOf(MAX_FAILURES)));
     }
 
     @AfterAll
     static void stop() {
-        Collections.reverse(closeables);
-        for (AutoCloseable c : closeables) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                // close the others
-            }
-        }
-    }
-
-    static <T extends AutoCloseable> T keep(T c) {
-        closeables.add(c);
-        return c;
+        platform.close();
     }
 
     static String subscriber(String base) {
-        String user = base + "-" + UUID.randomUUID().toString().substring(0, 8);
-        registrar.bean(LocationStore.class).createSubscriber(Subscriber.withPassword(user, DOMAIN, ("pw-" + user).toCharArray(), Instant.now()));
-        return user;
+        return platform.subscriber(base);
     }
 
     static String aor(String user) {
@@ -108,13 +57,13 @@ class LockoutThroughGatewayTest {
 
     /** An agent on its own loopback address that knows only the gateway. */
     static TestUserAgent agentOn(String address, String user) {
-        return keep(TestUserAgent.onAddress("udp", address).sendingTo(gateway.sipPort()).defaultUser(user));
+        return platform.keep(TestUserAgent.onAddress("udp", address).sendingTo(platform.gateway.sipPort()).defaultUser(user));
     }
 
     /** A registered callee that accepts MESSAGE and refuses INVITE with 486 (no dialog to tear down). */
     static String callee() {
         String user = subscriber("callee");
-        TestUserAgent ua = keep(TestUserAgent.udp().sendingTo(gateway.sipPort()).defaultUser(user));
+        TestUserAgent ua = platform.keep(TestUserAgent.udp().sendingTo(platform.gateway.sipPort()).defaultUser(user));
         assertThat(ua.register(user, DOMAIN).send(right(user)).getStatusCode()).isEqualTo(200);
         ua.answerRequestsWith(r -> Request.INVITE.equals(r.getMethod()) ? Response.BUSY_HERE : Response.OK);
         return user;
