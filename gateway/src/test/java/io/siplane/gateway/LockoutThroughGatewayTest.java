@@ -57,7 +57,16 @@ class LockoutThroughGatewayTest {
 
     /** An agent on its own loopback address that knows only the gateway. */
     static TestUserAgent agentOn(String address, String user) {
-        return platform.keep(TestUserAgent.onAddress("udp", address).sendingTo(platform.gateway.sipPort()).defaultUser(user));
+        // onAddress picks a port free for TCP at that instant; another build on the machine may take it for UDP first
+        IllegalStateException last = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            try {
+                return platform.keep(TestUserAgent.onAddress("udp", address).sendingTo(platform.gateway.sipPort()).defaultUser(user));
+            } catch (IllegalStateException e) {
+                last = e;
+            }
+        }
+        throw last;
     }
 
     /** A registered callee that accepts MESSAGE and refuses INVITE with 486 (no dialog to tear down). */
