@@ -43,8 +43,9 @@ service_env() {
     case "$1" in
         gateway) printf '%s\n' "PROXY_TARGETS=$PROXY_TARGETS" "REGISTRAR_TARGETS=$REGISTRAR_TARGETS" \
             "GATEWAY_INTERNAL_ADDRESS=$SIP_ADVERTISED_ADDRESS" ;;
-        # REGISTERs relayed by the gateway carry the phone's address in the next Via: trust that only from it
-        registrar-service) plan_entry gateway >/dev/null && printf '%s\n' "REGISTRAR_TRUSTED_EDGES=$SIP_ADVERTISED_ADDRESS" ;;
+        # requests relayed by the gateway carry the phone's address in the next Via: trust that only from it, so that
+        # the digest lockout of the registrar and the proxies counts the phone's address, never the gateway's
+        registrar-service|proxy-service) plan_entry gateway >/dev/null && printf '%s\n' "SIP_TRUSTED_EDGES=$SIP_ADVERTISED_ADDRESS" ;;
     esac
 }
 

@@ -161,8 +161,11 @@ def check_compose(c, path, repo):
     renv = env_of(services.get("registrar-service", {}))
     c.check(gw_ip is not None and genv.get("GATEWAY_INTERNAL_ADDRESS") == gw_ip,
             f"the gateway's internal address is its fixed address: {genv.get('GATEWAY_INTERNAL_ADDRESS')} vs {gw_ip}")
-    c.check(gw_ip is not None and renv.get("REGISTRAR_TRUSTED_EDGES") == gw_ip,
-            f"the registrar trusts the gateway's fixed address: {renv.get('REGISTRAR_TRUSTED_EDGES')} vs {gw_ip}")
+    penv = env_of(services.get("proxy-service", {}))
+    for name, env in (("registrar", renv), ("proxy", penv)):
+        # the digest lockout counts the phone's address from the gateway's Via, never the gateway's
+        c.check(gw_ip is not None and env.get("SIP_TRUSTED_EDGES") == gw_ip,
+                f"the {name} trusts the gateway's fixed address: {env.get('SIP_TRUSTED_EDGES')} vs {gw_ip}")
     for dep in ("location-service", "registrar-service", "proxy-service"):
         c.check(dep in (gw.get("depends_on") or {}), f"gateway waits for {dep}")
 
@@ -401,10 +404,19 @@ def check_hpa(c, hpa_list, proxy, minimum, maximum, target):
     c.check(proxy is not None and "replicas" not in proxy["spec"], "the HPA alone sets the proxy replica count")
 
 
+def check_trusted_edges(c, r, registrar, proxy):
+    """The registrar and the proxies trust the gateway's Via (sip.trustedEdges, or their own override)."""
+    for suffix, expected in (("-registrar", registrar), ("-proxy", proxy)):
+        dep = r.named("Deployment", suffix)
+        got = dep and container_env(dep["spec"]["template"]["spec"]["containers"][0]).get("SIP_TRUSTED_EDGES", {}).get("value")
+        c.check(got == expected, f"{suffix[1:]} SIP_TRUSTED_EDGES: {got} vs {expected}")
+
+
 def check_helm_default(c, path):
     r = Rendered(path)
     config, hpa_list, proxy = check_helm_common(c, r, "default")
     c.scope = "helm:default"
+    check_trusted_edges(c, r, "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fd00::/8", "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fd00::/8")
     check_hpa(c, hpa_list, proxy, 2, 10, 70)
     sts = r.named("StatefulSet", "-redis")
     if c.check(sts is not None, "bundled Redis StatefulSet"):
@@ -491,8 +503,7 @@ def check_helm_scaled(c, path):
                 "image from the configured registry")
     reg = r.named("Deployment", "-registrar")
     c.check(reg and reg["spec"]["replicas"] == 3, "registrar replicas 3")
-    c.check(reg and container_env(reg["spec"]["template"]["spec"]["containers"][0]).get("REGISTRAR_TRUSTED_EDGES", {}).get("value")
-            == "10.0.0.11,10.0.0.12", "REGISTRAR_TRUSTED_EDGES passed")
+    check_trusted_edges(c, r, "10.0.0.11,10.0.0.12", "10.0.0.0/24")
     gw = r.named("Deployment", "-gateway")
     if c.check(gw is not None, "gateway Deployment"):
         spec = gw["spec"]["template"]["spec"]

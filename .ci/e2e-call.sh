@@ -53,7 +53,10 @@ check "REST through the gateway: no binding for alice yet (404)" test "$(rest_st
 printf 'SEQUENTIAL\nbob;[authentication username=bob password=%s];%s\n' "$BOB" "$DOMAIN" >"$WORK/bob.csv"
 printf 'SEQUENTIAL\nalice;[authentication username=alice password=%s];%s\n' "$ALICE" "$DOMAIN" >"$WORK/alice.csv"
 sipp_run() { # scenario csv port [remote]
-    (cd "$WORK" && timeout 60 sipp ${4:+"$4"} -sf "$ROOT/.ci/sipp/$1" -inf "$2" -i 127.0.0.1 -p "$3" -m 1 \
+    # the digest uri must name the Request-URI: SIPp's is the next hop's address unless -auth_uri says otherwise
+    local auth_uri=()
+    case "$1" in register.xml) auth_uri=(-auth_uri "$DOMAIN") ;; call.xml) auth_uri=(-auth_uri "bob@$DOMAIN") ;; esac
+    (cd "$WORK" && timeout 60 sipp ${4:+"$4"} -sf "$ROOT/.ci/sipp/$1" -inf "$2" "${auth_uri[@]}" -i 127.0.0.1 -p "$3" -m 1 \
         -nostdin -timeout 45s -timeout_error -trace_err) >"$WORK/${1%.xml}-$3.out" 2>&1
     local rc=$?
     [ $rc -eq 0 ] || { tail -n 15 "$WORK/${1%.xml}-$3.out"; cat "$WORK"/*_errors.log 2>/dev/null | head -n 40; }
@@ -66,7 +69,8 @@ check "REST through the gateway: bob's binding (200)" test "$(rest_status "/api/
 sipp_run answer.xml bob.csv "$BOB_PORT" >"$WORK/answer.result" 2>&1 &
 answer_pid=$!
 sleep 1
-check "alice registers and calls bob; the call is answered, ACKed and hung up" sipp_run call.xml alice.csv "$ALICE_PORT" "$GATEWAY"
+check "alice registers through the gateway (401, then 200)" sipp_run register.xml alice.csv "$ALICE_PORT" "$GATEWAY"
+check "alice calls bob; the call is answered, ACKed and hung up" sipp_run call.xml alice.csv "$ALICE_PORT" "$GATEWAY"
 answered() { wait "$answer_pid" || { cat "$WORK/answer.result"; return 1; }; }
 check "bob's side of the call completes" answered
 

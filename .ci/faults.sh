@@ -235,12 +235,13 @@ stat_field() { # file name -> the last value of a -trace_stat column
 }
 
 sipp_common=(-i 127.0.0.1 -mi 127.0.0.1 -t u1 -nostdin -trace_err -trace_stat -fd 1 -recv_timeout "$RECV_TIMEOUT_MS")
+# -auth_uri: the digest uri must name the Request-URI (RFC 3261 §22.4); SIPp's is the next hop's address without it
 
 register_once() { # csv port dir -> SIPp exit code; every user of csv registers once
     mkdir -p "$3"
     local n
     n=$(($(wc -l <"$1") - 1))
-    (cd "$3" && timeout 60 sipp "127.0.0.1:$GW_SIP" -sf "$SCENARIOS/register.xml" -inf "$1" "${sipp_common[@]}" -p "$2" -default_behaviors all,-bye \
+    (cd "$3" && timeout 60 sipp "127.0.0.1:$GW_SIP" -sf "$SCENARIOS/register.xml" -inf "$1" "${sipp_common[@]}" -auth_uri "$DOMAIN" -p "$2" -default_behaviors all,-bye \
         -r 50 -m "$n" -trace_logs -stf stat.csv -timeout 50 -timeout_error >sipp.out 2>&1)
 }
 
@@ -253,11 +254,11 @@ start_load() { # dir reg_csv
     UAS_PID=$!
     sleep 0.3
     (cd "$dir/reg" && exec sipp "127.0.0.1:$GW_SIP" -sf "$SCENARIOS/register.xml" -inf "$reg_csv" \
-        "${sipp_common[@]}" -default_behaviors all,-bye -p "$REG_PORT" -r "$REG_RATE" -m $((REG_RATE * LOAD_SECONDS)) -trace_logs -stf stat.csv \
+        "${sipp_common[@]}" -auth_uri "$DOMAIN" -default_behaviors all,-bye -p "$REG_PORT" -r "$REG_RATE" -m $((REG_RATE * LOAD_SECONDS)) -trace_logs -stf stat.csv \
         -timeout $((LOAD_SECONDS + 30)) -timeout_error >sipp.out 2>&1) &
     REG_PID=$!
     (cd "$dir/call" && exec sipp "127.0.0.1:$GW_SIP" -sf "$SCENARIOS/call.xml" -inf "$WORK/callers.csv" \
-        -s uas "${sipp_common[@]}" -default_behaviors all,-bye -p "$CALLER_PORT" -r "$CALL_RATE" -m $((CALL_RATE * LOAD_SECONDS)) -d "$HOLD_MS" \
+        -s uas "${sipp_common[@]}" -auth_uri "uas@$DOMAIN" -default_behaviors all,-bye -p "$CALLER_PORT" -r "$CALL_RATE" -m $((CALL_RATE * LOAD_SECONDS)) -d "$HOLD_MS" \
         -trace_logs -trace_rtt -rtt_freq 1 -stf stat.csv -timeout $((LOAD_SECONDS + 30)) -timeout_error >sipp.out 2>&1) &
     CALL_PID=$!
     SIPP_PIDS=("$UAS_PID" "$REG_PID" "$CALL_PID")

@@ -153,7 +153,7 @@ populate() {
     printf 'SEQUENTIAL\n%s;%s;%s\n' "$CALLEE" "$DOMAIN" "$CALLEE_PASSWORD" >"$OUT/callee.csv"
     local mem_before='' aors_before=''
     if [ "$TARGET" = siplane ]; then mem_before=$(redis_used_memory); aors_before=$(redis_aors); fi
-    (cd "$OUT" && sipp "$SIP_HOST:$SIP_PORT" -sf "$SCENARIOS/register_uac.xml" -inf "$OUT/callee.csv" -i 127.0.0.1 \
+    (cd "$OUT" && sipp "$SIP_HOST:$SIP_PORT" -sf "$SCENARIOS/register_uac.xml" -inf "$OUT/callee.csv" -auth_uri "$DOMAIN" -i 127.0.0.1 \
         -mi 127.0.0.1 -p "$UAS_PORT" -t u1 -r 1 -m 1 -nostdin -timeout 10 -timeout_error >"$OUT/callee-register.out" 2>&1) \
         || die "the callee could not register at $SIP_HOST:$SIP_PORT (see $OUT/callee-register.out)"
     local rate=$((USER_COUNT / 10))

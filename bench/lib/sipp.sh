@@ -59,7 +59,8 @@ run_step() { # workload rate seconds tag
         # answered 302 that BYE goes through the gateway to a proxy and on to the user's contact (SIPp's own port),
         # whose client transaction then retransmits it for 32 s into the next steps (proxy CPU in REGISTER steps)
         register) dest="$SIP_HOST:$SIP_PORT" scenario=register_uac.xml rtd=reg
-            args+=(-inf "$USERS_CSV" -p "$REGISTER_PORT" -default_behaviors all,-bye) ;;
+            # -auth_uri: the digest uri must name the Request-URI; SIPp's is the next hop's address without it
+            args+=(-inf "$USERS_CSV" -auth_uri "$DOMAIN" -p "$REGISTER_PORT" -default_behaviors all,-bye) ;;
         call) dest="$SIP_HOST:$SIP_PORT" scenario=call_uac.xml rtd=invite
             args+=(-s "$CALLEE" -key target_domain "$DOMAIN" -d "$hold_ms" -p "$CALLER_PORT") ;;
         redirect) dest="$SIP_HOST:$REDIRECT_PORT" scenario=redirect_uac.xml rtd=redirect

@@ -74,6 +74,26 @@ class ProxyAuthenticationTest {
         }
     }
 
+    /** RFC 3261 §22.4, RFC 7616 §3.4.6: credentials captured for one Request-URI are not accepted for another. */
+    @Test
+    void credentialsWhoseDigestUriNamesAnotherRequestUriAreABadRequest() throws Exception {
+        String alice = platform.newSubscriber("alice");
+        String bob = platform.newSubscriber("bob");
+        String carol = platform.newSubscriber("carol");
+        try (TestUserAgent caller = TestUserAgent.udp().defaultUser(alice)) {
+            Request message = caller.request(Request.MESSAGE, ProxyPlatform.aor(bob)).from(ProxyPlatform.aor(alice))
+                    .to(ProxyPlatform.aor(bob)).body("text/plain", "hi").build();
+            Response challenge = caller.sendAsync(message, platform.replicaA.target()).join();
+            Request authorized = caller.authorize(message, challenge, Agents.credentials(alice));
+            authorized.setRequestURI(caller.factories().addresses().createURI(ProxyPlatform.aor(carol)));
+
+            Response refused = caller.sendAsync(authorized, platform.replicaA.target()).join();
+
+            assertThat(refused.getStatusCode()).isEqualTo(400);
+            assertThat(refused.getReasonPhrase()).isEqualTo("Digest uri does not match Request-URI");
+        }
+    }
+
     @Test
     void credentialsOfAnotherUserDoNotLetACallerClaimSomeoneElsesAddress() {
         String alice = platform.newSubscriber("alice");

@@ -21,9 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxExpires     longer ones are shortened to this
  * @param defaultExpires used when neither the contact nor the request says
  * @param retryAfter     Retry-After on the 500 sent while the location store is unavailable
- * @param trustedEdges   source addresses or CIDR blocks of SIP edges (the gateway) that forward REGISTER: for
- *                       requests from them, the client's address is taken from the Via below theirs (received/rport);
- *                       a block such as the pod network suits a gateway whose address changes (Kubernetes)
+ * @param trustedEdges   the older name of {@code sip.trusted-edges} ({@code REGISTRAR_TRUSTED_EDGES}), still honoured:
+ *                       its entries are trusted in addition to those of {@code sip.trusted-edges}
  */
 @Validated
 @ConfigurationProperties("registrar")

@@ -43,7 +43,8 @@ class RegisterOverSipTest {
 
     @BeforeAll
     void start() {
-        registrar = RunningRegistrar.start("sip.digest.lockout=3s", "registrar.trusted-edges=127.0.0.24");
+        registrar = RunningRegistrar.start("sip.digest.lockout=3s", "registrar.trusted-edges=127.0.0.24",
+                "sip.trusted-edges=127.0.0.25");
         udp = TestUserAgent.udp().sendingTo(registrar.sipPort());
         tcp = TestUserAgent.tcp().sendingTo(registrar.sipPort());
     }
@@ -189,9 +190,14 @@ class RegisterOverSipTest {
             }
 
             assertThat(attacker.register(user, DOMAIN).send(Credentials.md5(user, "right")).getStatusCode()).isEqualTo(403);
-            assertThat(attacker.register(user, DOMAIN).send().getStatusCode()).as("even without credentials").isEqualTo(403);
+            // without credentials the user is not known yet: challenged, and the answer to the challenge is refused
+            assertThat(attacker.register(user, DOMAIN).send().getStatusCode()).as("without credentials").isEqualTo(401);
             assertThat(udp.register(user, DOMAIN).send(Credentials.md5(user, "right")).getStatusCode())
                     .as("another source is not locked out").isEqualTo(200);
+            String other = newUser("grace");
+            registrar.subscriber(other, "right");
+            assertThat(attacker.register(other, DOMAIN).send(Credentials.md5(other, "right")).getStatusCode())
+                    .as("another user from the locked address").isEqualTo(200);
             await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                     assertThat(attacker.register(user, DOMAIN).send(Credentials.md5(user, "right")).getStatusCode()).isEqualTo(200));
         }
@@ -449,11 +455,13 @@ class RegisterOverSipTest {
         assertThat(bindings(user)).hasSize(10).extracting(Binding::contactUri).doesNotContain("sip:" + user + "@127.0.0.1:7101");
     }
 
-    @Test
-    void behindATrustedEdgeTheClientAddressComesFromTheViaBelowTheEdges() {
+    /** 127.0.0.24 is trusted through registrar.trusted-edges (the older name), 127.0.0.25 through sip.trusted-edges. */
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.24", "127.0.0.25"})
+    void behindATrustedEdgeTheClientAddressComesFromTheViaBelowTheEdges(String edge) {
         String user = newUser("yves");
         registrar.subscriber(user, "pw");
-        try (TestUserAgent gateway = TestUserAgent.onAddress("udp", "127.0.0.24").sendingTo(registrar.sipPort())) {
+        try (TestUserAgent gateway = TestUserAgent.onAddress("udp", edge).sendingTo(registrar.sipPort())) {
             Response response = gateway.register(user, DOMAIN)
                     .header("Via", "SIP/2.0/UDP 192.168.1.20:5062;branch=z9hG4bKphone1;received=203.0.113.9;rport=40000")
                     .send(Credentials.md5(user, "pw"));
@@ -464,6 +472,37 @@ class RegisterOverSipTest {
             assertThat(r.address()).isEqualTo("203.0.113.9");
             assertThat(r.port()).isEqualTo(40000);
         }));
+    }
+
+    @Test
+    void aClientThatIsNotATrustedEdgeCannotClaimAnotherAddressWithAForgedVia() {
+        String user = newUser("zoe");
+        registrar.subscriber(user, "pw");
+        try (TestUserAgent client = TestUserAgent.onAddress("udp", "127.0.0.26").sendingTo(registrar.sipPort())) {
+            Response response = client.register(user, DOMAIN)
+                    .header("Via", "SIP/2.0/UDP 192.168.1.20:5062;branch=z9hG4bKforged;received=203.0.113.10;rport=40000")
+                    .send(Credentials.md5(user, "pw"));
+
+            assertThat(response.getStatusCode()).isEqualTo(200);
+        }
+        assertThat(bindings(user)).singleElement().satisfies(b -> assertThat(b.received()).hasValueSatisfying(r ->
+                assertThat(r.address()).isEqualTo("127.0.0.26")));
+    }
+
+    /** RFC 3261 §22.4, RFC 7616 §3.4.6: credentials computed for one Request-URI are not accepted for another. */
+    @Test
+    void credentialsWhoseDigestUriNamesAnotherRequestUriAreABadRequest() throws Exception {
+        String user = newUser("uri");
+        registrar.subscriber(user, "pw");
+        Request first = udp.register(user, DOMAIN).build();
+        Request authorized = udp.authorize(first, udp.send(first), Credentials.md5(user, "pw"));
+        authorized.setRequestURI(udp.factories().addresses().createURI("sip:registrar@" + DOMAIN));
+
+        Response refused = udp.send(authorized);
+
+        assertThat(refused.getStatusCode()).isEqualTo(400);
+        assertThat(refused.getReasonPhrase()).isEqualTo("Digest uri does not match Request-URI");
+        assertThat(bindings(user)).isEmpty();
     }
 
     @Test

@@ -62,7 +62,7 @@ class SippRegistrationTest {
         }
         int sippPort = RedisFixture.freePort();
         List<String> cmd = new ArrayList<>(List.of("sipp", "127.0.0.1:" + registrar.sipPort(),
-                "-sf", "register_uac.xml", "-inf", "users.csv",
+                "-sf", "register_uac.xml", "-inf", "users.csv", "-auth_uri", RunningRegistrar.DOMAIN,
                 "-i", "127.0.0.1", "-mi", "127.0.0.1", "-p", String.valueOf(sippPort), "-t", sippMode,
                 "-r", "20", "-m", String.valueOf(USERS), "-l", "20",
                 "-timeout", "30s", "-timeout_error", "-nostdin", "-trace_err"));

@@ -17,6 +17,7 @@ import io.siplane.proxy.routing.LocalDomains;
 import io.siplane.sip.digest.AuthOutcome;
 import io.siplane.sip.digest.DigestAuthenticator;
 import io.siplane.sip.digest.SipDigest;
+import io.siplane.sip.message.ClientAddressResolver;
 import io.siplane.sip.message.SipHeaders;
 import io.siplane.sip.pipeline.IncomingRequest;
 
@@ -32,12 +33,15 @@ public final class ProxyAuthenticator {
     private final ProxyProperties.Authentication policy;
     private final Optional<DigestAuthenticator> authenticator;
     private final LocalDomains domains;
+    private final ClientAddressResolver clients;
     private final int retryAfterSeconds;
 
-    public ProxyAuthenticator(ProxyProperties properties, Optional<DigestAuthenticator> authenticator, LocalDomains domains) {
+    public ProxyAuthenticator(ProxyProperties properties, Optional<DigestAuthenticator> authenticator, LocalDomains domains,
+            ClientAddressResolver clients) {
         this.policy = properties.authentication();
         this.authenticator = authenticator;
         this.domains = domains;
+        this.clients = clients;
         this.retryAfterSeconds = properties.retryAfterSeconds();
     }
 
@@ -60,8 +64,11 @@ public final class ProxyAuthenticator {
         String requestKey = SipHeaders.callId(request) + " " + SipHeaders.cseq(request);
         AuthOutcome outcome;
         try {
-            outcome = authenticator.get().authenticate(request.getMethod(), realm.get(), in.source().address(), requestKey,
-                    SipDigest.proxyAuthorization(request));
+            // behind the gateway the lockout counts the phone's address, never the gateway's (one attacker must not
+            // lock every user out)
+            String client = clients.clientOf(request, in.source()).address();
+            outcome = authenticator.get().authenticate(request.getMethod(), request.getRequestURI().toString(), realm.get(),
+                    client, requestKey, SipDigest.proxyAuthorization(request));
         } catch (LocationUnavailableException e) {
             Response unavailable = in.response(Response.SERVICE_UNAVAILABLE);
             RetryAfterHeader retryAfter = in.factories().headers().createRetryAfterHeader(retryAfterSeconds);
@@ -79,6 +86,9 @@ public final class ProxyAuthenticator {
             Response response = in.response(Response.PROXY_AUTHENTICATION_REQUIRED);
             SipDigest.addChallenges(response, authenticator.get().challenges(realm.get(), challenge.stale()), in.factories().headers());
             return Optional.of(response);
+        }
+        if (outcome instanceof AuthOutcome.BadRequest bad) {
+            return Optional.of(in.response(Response.BAD_REQUEST, bad.reason()));
         }
         return Optional.of(in.response(Response.FORBIDDEN));
     }

@@ -38,6 +38,8 @@ import io.siplane.sip.SipEndpoint;
 import io.siplane.sip.SipProperties;
 import io.siplane.sip.digest.DigestAuthenticator;
 import io.siplane.sip.digest.SharedNonceCountStore;
+import io.siplane.sip.digest.Ha1Source;
+import io.siplane.sip.message.ClientAddressResolver;
 
 /** The proxy's pipeline steps, wired explicitly in the order a request meets them. */
 @Configuration(proxyBeanMethods = false)
@@ -127,8 +129,8 @@ public class ProxyConfiguration {
 
     @Bean
     ProxyAuthenticator proxyAuthenticator(ProxyProperties proxy, ObjectProvider<DigestAuthenticator> authenticator,
-            LocalDomains domains) {
-        return new ProxyAuthenticator(proxy, Optional.ofNullable(authenticator.getIfAvailable()), domains);
+            LocalDomains domains, ClientAddressResolver clients) {
+        return new ProxyAuthenticator(proxy, Optional.ofNullable(authenticator.getIfAvailable()), domains, clients);
     }
 
     @Bean

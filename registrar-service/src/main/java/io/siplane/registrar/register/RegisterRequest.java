@@ -13,6 +13,7 @@ import io.siplane.sip.digest.DigestCredentials;
  * A REGISTER, read off the wire by the SIP adapter, in the registrar's own terms.
  *
  * @param method          {@code REGISTER} (part of the digest)
+ * @param requestUri      the Request-URI as received (the credentials' {@code uri} must name it, RFC 3261 §22.4)
  * @param requestUriHost  the Request-URI's host, lower case (RFC 3261 §10.3 step 1)
  * @param aor             the To header's address-of-record (step 5)
  * @param callId          Call-ID (step 7)
@@ -29,6 +30,7 @@ import io.siplane.sip.digest.DigestCredentials;
  */
 public record RegisterRequest(
         String method,
+        String requestUri,
         String requestUriHost,
         AddressOfRecord aor,
         String callId,

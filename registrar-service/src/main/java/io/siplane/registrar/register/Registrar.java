@@ -94,7 +94,8 @@ public class Registrar {
         }
         DigestAuthenticator auth = authenticator.get();
         String realm = r.requestUriHost();
-        AuthOutcome outcome = auth.authenticate(r.method(), realm, r.client().address(), r.requestKey(), r.credentials());
+        AuthOutcome outcome = auth.authenticate(r.method(), r.requestUri(), realm, r.client().address(), r.requestKey(),
+                r.credentials());
         if (outcome instanceof AuthOutcome.Authenticated user) {
             return authorize(r, user);
         }
@@ -103,6 +104,10 @@ public class Registrar {
                 metrics.authFailure(challenge.reason().name().toLowerCase(Locale.ROOT));
             }
             return Optional.of(new Challenge(auth.challenges(realm, challenge.stale())));
+        }
+        if (outcome instanceof AuthOutcome.BadRequest bad) {
+            metrics.authFailure("uri_mismatch");
+            return Optional.of(new Refused(400, bad.reason()));
         }
         metrics.authFailure("locked_out");
         return Optional.of(new Refused(403, "Forbidden"));

@@ -11,7 +11,6 @@ import javax.sip.header.CSeqHeader;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.header.UserAgentHeader;
-import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 
 import io.siplane.location.AddressOfRecord;
@@ -19,17 +18,17 @@ import io.siplane.location.ReceivedFrom;
 import io.siplane.registrar.register.RegisterRequest;
 import io.siplane.registrar.register.RequestedContact;
 import io.siplane.sip.digest.SipDigest;
+import io.siplane.sip.message.ClientAddressResolver;
 import io.siplane.sip.message.SipHeaders;
 import io.siplane.sip.message.SourceAddress;
-import io.siplane.sip.net.Cidr;
 
 /** Reads a JAIN-SIP REGISTER into a {@link RegisterRequest}; anything unusable is an {@link InvalidRegisterException}. */
 final class RegisterRequestReader {
 
-    private final List<Cidr> trustedEdges;
+    private final ClientAddressResolver clients;
 
-    RegisterRequestReader(List<String> trustedEdges) {
-        this.trustedEdges = trustedEdges.stream().map(Cidr::parse).toList();
+    RegisterRequestReader(ClientAddressResolver clients) {
+        this.clients = clients;
     }
 
     RegisterRequest read(Request request, SourceAddress source) throws InvalidRegisterException {
@@ -57,6 +56,7 @@ final class RegisterRequestReader {
         }
         return new RegisterRequest(
                 request.getMethod(),
+                requestUri.toString(),
                 requestUri.getHost().toLowerCase(Locale.ROOT),
                 aor,
                 callId,
@@ -102,22 +102,10 @@ final class RegisterRequestReader {
         return new RequestedContact(uri, expires < 0 ? OptionalInt.empty() : OptionalInt.of(expires), q, instance, regId);
     }
 
-    /**
-     * The client's transport address. Normally the packet's source; when the packet comes from a trusted edge
-     * (the gateway), the client is the sender of the Via below the edge's, where the edge wrote received/rport
-     * (RFC 3581) — so lockout and the stored source concern the phone, not the gateway.
-     */
+    /** The client's transport address: the phone's, not the gateway's (so lockout and the stored source concern it). */
     private ReceivedFrom client(Request request, SourceAddress source) {
-        if (trustedEdges.stream().anyMatch(edge -> edge.contains(source.address()))) {
-            List<ViaHeader> vias = SipHeaders.all(request, ViaHeader.NAME, ViaHeader.class);
-            if (vias.size() >= 2) {
-                ViaHeader client = vias.get(1);
-                String host = client.getReceived() != null ? client.getReceived() : client.getHost();
-                int port = client.getRPort() > 0 ? client.getRPort() : (client.getPort() > 0 ? client.getPort() : 5060);
-                return new ReceivedFrom(client.getTransport(), host, port);
-            }
-        }
-        return new ReceivedFrom(source.transport().token(), source.address(), source.port());
+        SourceAddress client = clients.clientOf(request, source);
+        return new ReceivedFrom(client.transport().token(), client.address(), client.port());
     }
 
     private static String unquote(String s) {

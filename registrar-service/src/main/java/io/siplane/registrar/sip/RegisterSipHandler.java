@@ -13,6 +13,7 @@ import io.siplane.registrar.RegistrarProperties;
 import io.siplane.registrar.register.RegisterMetrics;
 import io.siplane.registrar.register.RegisterOutcome;
 import io.siplane.registrar.register.Registrar;
+import io.siplane.sip.message.ClientAddressResolver;
 import io.siplane.sip.pipeline.IncomingRequest;
 import io.siplane.sip.pipeline.SipRequestHandler;
 
@@ -29,9 +30,11 @@ public class RegisterSipHandler implements SipRequestHandler {
     private final RegisterResponseWriter writer;
     private final RegisterMetrics metrics;
 
-    public RegisterSipHandler(Registrar registrar, RegistrarProperties properties, RegisterMetrics metrics, Clock clock) {
+    public RegisterSipHandler(Registrar registrar, RegistrarProperties properties, ClientAddressResolver clients,
+            RegisterMetrics metrics, Clock clock) {
         this.registrar = registrar;
-        this.reader = new RegisterRequestReader(properties.trustedEdges());
+        // registrar.trusted-edges: the older name of sip.trusted-edges, still honoured
+        this.reader = new RegisterRequestReader(clients.alsoTrusting(properties.trustedEdges()));
         this.writer = new RegisterResponseWriter(clock);
         this.metrics = metrics;
     }

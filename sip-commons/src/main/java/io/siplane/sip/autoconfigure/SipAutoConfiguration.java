@@ -19,6 +19,8 @@ import io.siplane.sip.SipEndpoint;
 import io.siplane.sip.SipFactories;
 import io.siplane.sip.SipProperties;
 import io.siplane.sip.Transport;
+import io.siplane.sip.message.ClientAddressResolver;
+import io.siplane.sip.message.TrustedEdgeProperties;
 import io.siplane.sip.pipeline.SipRequestDispatcher;
 import io.siplane.sip.pipeline.SipRequestHandler;
 import io.siplane.sip.pipeline.SipResponseHandler;
@@ -32,8 +34,15 @@ import io.siplane.sip.shutdown.SipShutdownProperties;
  */
 @AutoConfiguration
 @ConditionalOnProperty(prefix = "sip", name = "enabled", havingValue = "true", matchIfMissing = true)
-@EnableConfigurationProperties({SipProperties.class, SipShutdownProperties.class})
+@EnableConfigurationProperties({SipProperties.class, SipShutdownProperties.class, TrustedEdgeProperties.class})
 public class SipAutoConfiguration {
+
+    /** The client's real address for the services behind the gateway ({@code sip.trusted-edges}). */
+    @Bean
+    @ConditionalOnMissingBean
+    public ClientAddressResolver clientAddressResolver(TrustedEdgeProperties properties) {
+        return new ClientAddressResolver(properties.trustedEdges());
+    }
 
     /** The draining state shared by the dispatcher and the endpoint ({@code sip.shutdown.*}). */
     @Bean

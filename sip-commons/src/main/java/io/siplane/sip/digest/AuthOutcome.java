@@ -17,8 +17,15 @@ public sealed interface AuthOutcome {
         }
     }
 
-    /** Too many failures from this source recently: refuse (403) without looking at the credentials. */
+    /**
+     * Too many failures recently for this user from this client address, or from this address whatever the users:
+     * refuse (403) without looking at the credentials.
+     */
     record LockedOut() implements AuthOutcome {
+    }
+
+    /** Credentials that can never be right for this request (their {@code uri} names another resource): 400. */
+    record BadRequest(String reason) implements AuthOutcome {
     }
 
     /** Why a challenge is sent; {@link #BAD_CREDENTIALS} counts towards the lockout. */

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 import io.siplane.sip.digest.AuthOutcome.Authenticated;
+import io.siplane.sip.digest.AuthOutcome.BadRequest;
 import io.siplane.sip.digest.AuthOutcome.Challenge;
 import io.siplane.sip.digest.AuthOutcome.LockedOut;
 import io.siplane.sip.digest.AuthOutcome.Reason;
@@ -17,9 +18,13 @@ import io.siplane.sip.digest.AuthOutcome.Reason;
  * checks credentials. Free of JAIN-SIP: {@link SipDigest} reads and writes the headers. The registrar (401) and the
  * proxy (407) share it.
  *
- * <p>Order of checks: lockout of the source; credentials for our realm; a nonce we issued; the response against
- * the user's HA1 (or a decoy HA1 for an unknown user, so that both fail the same way); then nonce freshness and
- * nonce-count, which only matter once the response is right (that is when {@code stale=true} may be sent).
+ * <p>Order of checks: lockout of the client address; credentials for our realm; lockout of that user from that
+ * address; a {@code uri} naming the Request-URI (else 400); a nonce we issued; the response against the user's HA1
+ * (or a decoy HA1 for an unknown user, so that both fail the same way); then nonce freshness and nonce-count, which
+ * only matter once the response is right (that is when {@code stale=true} may be sent).
+ *
+ * <p>A request without credentials is challenged unless its address as a whole is locked: the user is not known
+ * before the credentials arrive, and a locked user/address pair gets its 403 on the next, credentialed, attempt.
  */
 public final class DigestAuthenticator {
 
@@ -42,8 +47,8 @@ public final class DigestAuthenticator {
         this.ha1Source = ha1Source;
         this.nonces = new HmacNonces(secret, properties.nonceLifetime(), clock);
         this.nonceCounts = nonceCounts;
-        this.lockout = new FailedAttemptLockout(properties.maxFailures(), properties.failureWindow(), properties.lockout(),
-                properties.trackedSources());
+        this.lockout = new FailedAttemptLockout(properties.maxFailures(), properties.maxFailuresPerAddress(),
+                properties.failureWindow(), properties.lockout(), properties.trackedSources());
     }
 
     /** The per-replica nonce-count check the properties size. */
@@ -60,15 +65,17 @@ public final class DigestAuthenticator {
      * Checks one request.
      *
      * @param method      the request method (part of HA2)
+     * @param requestUri  the Request-URI as received, which the credentials' {@code uri} must name
      * @param realm       the realm this request must authenticate in
-     * @param source      the client's address, for the lockout
+     * @param client      the client's real address (the packet's source, or behind a trusted edge the address the edge
+     *                    saw), for the lockout
      * @param requestKey  what identifies a retransmission of this very request (Call-ID and CSeq)
      * @param credentials every Authorization (or Proxy-Authorization) of the request
      * @throws RuntimeException whatever the {@link Ha1Source} throws when its store is unavailable
      */
-    public AuthOutcome authenticate(String method, String realm, String source, String requestKey,
+    public AuthOutcome authenticate(String method, String requestUri, String realm, String client, String requestKey,
             List<DigestCredentials> credentials) {
-        if (lockout.isLockedOut(source)) {
+        if (lockout.isLockedOut(client)) {
             return new LockedOut();
         }
         Optional<DigestCredentials> forRealm = credentials.stream()
@@ -78,6 +85,10 @@ public final class DigestAuthenticator {
             return new Challenge(Reason.NO_CREDENTIALS);
         }
         DigestCredentials c = forRealm.get();
+        String user = c.username() + "@" + realm.toLowerCase(Locale.ROOT);
+        if (lockout.isLockedOut(user, client)) {
+            return new LockedOut();
+        }
         Optional<DigestAlgorithm> algorithm = c.algorithm().isPresent()
                 ? DigestAlgorithm.fromWireName(c.algorithm().get()).filter(properties.algorithms()::contains)
                 : Optional.of(DigestAlgorithm.MD5).filter(properties.algorithms()::contains);
@@ -86,6 +97,9 @@ public final class DigestAuthenticator {
         if (algorithm.isEmpty() || c.username().isEmpty() || !c.qop().map(QOP_AUTH::equalsIgnoreCase).orElse(false)
                 || nc.isEmpty() || c.cnonce().map(String::isEmpty).orElse(true)) {
             return new Challenge(Reason.MALFORMED);
+        }
+        if (!DigestUri.names(c.uri(), requestUri)) {
+            return new BadRequest("Digest uri does not match Request-URI");
         }
         HmacNonces.Status nonceStatus = nonces.verify(c.nonce(), realm);
         if (nonceStatus == HmacNonces.Status.INVALID) {
@@ -98,7 +112,7 @@ public final class DigestAuthenticator {
         String expected = alg.response(ha1, method, c.uri(), c.nonce(), c.nc().orElseThrow(), c.cnonce().orElseThrow(), QOP_AUTH);
         if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
                 c.response().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII))) {
-            lockout.recordFailure(source);
+            lockout.recordFailure(user, client);
             return new Challenge(Reason.BAD_CREDENTIALS);
         }
         if (nonceStatus == HmacNonces.Status.STALE) {
@@ -107,7 +121,7 @@ public final class DigestAuthenticator {
         if (!nonceCounts.accept(c.nonce(), nc.get(), requestKey)) {
             return new Challenge(Reason.REPLAYED_NONCE_COUNT);
         }
-        lockout.recordSuccess(source);
+        lockout.recordSuccess(user, client);
         return new Authenticated(c.username(), realm, alg);
     }
 

@@ -19,11 +19,16 @@ import org.springframework.validation.annotation.Validated;
  * @param nonceLifetime     after this a nonce is stale: the client gets {@code stale=true} and retries
  * @param algorithms        challenges offered, in this order (MD5 first by default: SIPp and baresip answer only the
  *                          first challenge and only know MD5)
- * @param maxFailures       wrong credentials from one source address within {@code failureWindow} before lockout
+ * @param maxFailures       wrong credentials for one user from one client address within {@code failureWindow}
+ *                          before that user is refused (403) from that address; other addresses are unaffected
  * @param failureWindow     window counted from the first failure
- * @param lockout           how long a locked-out source is refused (403)
+ * @param lockout           how long a locked-out user/address pair, or address, is refused (403)
  * @param trackedNonces     nonce-count entries kept per replica
  * @param trackedSources    failure and lockout entries kept per replica
+ * @param maxFailuresPerAddress wrong credentials from one client address, whatever the users, within
+ *                          {@code failureWindow} before the whole address is refused (so that one address cannot walk
+ *                          the user list); 0 (the default) means 4 × {@code maxFailures}; never below
+ *                          {@code maxFailures}
  */
 @Validated
 @ConfigurationProperties("sip.digest")
@@ -36,9 +41,11 @@ public record DigestProperties(
         @DefaultValue("60s") Duration failureWindow,
         @DefaultValue("300s") Duration lockout,
         @DefaultValue("200000") @Min(1000) long trackedNonces,
-        @DefaultValue("100000") @Min(1000) long trackedSources) {
+        @DefaultValue("100000") @Min(1000) long trackedSources,
+        @DefaultValue("0") @Min(0) int maxFailuresPerAddress) {
 
     static final int MIN_SECRET_LENGTH = 16;
+    static final int ADDRESS_FAILURES_PER_USER_FAILURES = 4;
 
     public DigestProperties {
         nonceSecret = nonceSecret == null ? "" : nonceSecret;
@@ -59,17 +66,25 @@ public record DigestProperties(
                 || lockout == null || lockout.isNegative() || lockout.isZero()) {
             throw new IllegalArgumentException("sip.digest.failure-window and sip.digest.lockout must be positive");
         }
+        if (maxFailuresPerAddress == 0) {
+            maxFailuresPerAddress = ADDRESS_FAILURES_PER_USER_FAILURES * maxFailures;
+        }
+        if (maxFailuresPerAddress < maxFailures) {
+            throw new IllegalArgumentException("sip.digest.max-failures-per-address (" + maxFailuresPerAddress
+                    + ") must be at least sip.digest.max-failures (" + maxFailures + ")");
+        }
     }
 
     /** Defaults with the given secret (tests, tools). */
     public static DigestProperties withSecret(String secret) {
         return new DigestProperties(secret, false, Duration.ofSeconds(300), List.of(DigestAlgorithm.MD5, DigestAlgorithm.SHA_256),
-                5, Duration.ofSeconds(60), Duration.ofSeconds(300), 200_000, 100_000);
+                5, Duration.ofSeconds(60), Duration.ofSeconds(300), 200_000, 100_000, 0);
     }
 
     @Override
     public String toString() {
         return "DigestProperties[nonceLifetime=" + nonceLifetime + ", algorithms=" + algorithms + ", maxFailures=" + maxFailures
-                + ", failureWindow=" + failureWindow + ", lockout=" + lockout + "]";
+                + ", maxFailuresPerAddress=" + maxFailuresPerAddress + ", failureWindow=" + failureWindow
+                + ", lockout=" + lockout + "]";
     }
 }

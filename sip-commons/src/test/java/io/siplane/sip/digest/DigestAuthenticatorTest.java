@@ -42,7 +42,7 @@ class DigestAuthenticatorTest {
     }
 
     private AuthOutcome check(DigestCredentials c, String source, String requestKey) {
-        return auth.authenticate("REGISTER", REALM, source, requestKey, List.of(c));
+        return auth.authenticate("REGISTER", URI, REALM, source, requestKey, List.of(c));
     }
 
     private DigestChallenge challenge(DigestAlgorithm alg) {
@@ -72,7 +72,7 @@ class DigestAuthenticatorTest {
 
     @Test
     void noCredentialsForOurRealmIsAPlainChallenge() {
-        assertThat(auth.authenticate("REGISTER", REALM, "10.0.0.1", "k", List.of())).isEqualTo(new Challenge(Reason.NO_CREDENTIALS));
+        assertThat(auth.authenticate("REGISTER", URI, REALM, "10.0.0.1", "k", List.of())).isEqualTo(new Challenge(Reason.NO_CREDENTIALS));
     }
 
     @Test
@@ -142,6 +142,50 @@ class DigestAuthenticatorTest {
     }
 
     @Test
+    void aLockedUserFromOneAddressLocksNeitherOtherUsersThereNorThatUserElsewhere() {
+        Map<String, Ha1Hashes> two = Map.of("alice", users.get("alice"), "bob", new Ha1Hashes(
+                DigestAlgorithm.MD5.hash("bob:" + REALM + ":bobpw"), DigestAlgorithm.SHA_256.hash("bob:" + REALM + ":bobpw")));
+        DigestAuthenticator shared = new DigestAuthenticator(DigestProperties.withSecret(SECRET), SECRET.getBytes(),
+                (user, realm) -> Optional.ofNullable(two.get(user)), clock);
+        DigestChallenge c = shared.challenges(REALM, false).get(0);
+        for (int i = 1; i <= 5; i++) {
+            shared.authenticate("REGISTER", URI, REALM, "10.7.7.7", "w" + i, List.of(answer(c, "alice", "guess", DigestAlgorithm.MD5, "00000001")));
+        }
+
+        assertThat(shared.authenticate("REGISTER", URI, REALM, "10.7.7.7", "a", List.of(answer(c, "alice", "secret", DigestAlgorithm.MD5, "00000002"))))
+                .isInstanceOf(LockedOut.class);
+        assertThat(shared.authenticate("REGISTER", URI, REALM, "10.7.7.7", "b", List.of(answer(c, "bob", "bobpw", DigestAlgorithm.MD5, "00000003"))))
+                .as("another user from the attacker's address").isInstanceOf(Authenticated.class);
+        assertThat(shared.authenticate("REGISTER", URI, REALM, "10.7.7.8", "c", List.of(answer(c, "alice", "secret", DigestAlgorithm.MD5, "00000004"))))
+                .as("alice from another address").isInstanceOf(Authenticated.class);
+        assertThat(shared.authenticate("REGISTER", URI, REALM, "10.7.7.7", "d", List.of()))
+                .as("no credentials: the user is not known yet").isEqualTo(new Challenge(Reason.NO_CREDENTIALS));
+    }
+
+    @Test
+    void anAddressFailingForTwentyUsersIsRefusedForEveryUserIncludingWithoutCredentials() {
+        DigestChallenge c = challenge(DigestAlgorithm.MD5);
+        for (int i = 1; i <= 20; i++) {
+            check(answer(c, "user" + i, "guess", DigestAlgorithm.MD5, "00000001"), "10.6.6.6", "u" + i);
+        }
+
+        assertThat(check(answer(c, "alice", "secret", DigestAlgorithm.MD5, "00000002"), "10.6.6.6", "x")).isInstanceOf(LockedOut.class);
+        assertThat(auth.authenticate("REGISTER", URI, REALM, "10.6.6.6", "y", List.of())).isInstanceOf(LockedOut.class);
+        assertThat(check(answer(c, "alice", "secret", DigestAlgorithm.MD5, "00000003"), "10.6.6.5", "z")).isInstanceOf(Authenticated.class);
+    }
+
+    @Test
+    void credentialsForAnotherRequestUriAreABadRequestAndDoNotCountAsAFailure() {
+        DigestCredentials right = answer(challenge(DigestAlgorithm.MD5), "alice", "secret", DigestAlgorithm.MD5, "00000001");
+
+        for (int i = 1; i <= 6; i++) {
+            assertThat(auth.authenticate("REGISTER", "sip:other.example.com", REALM, "10.5.5.5", "m" + i, List.of(right)))
+                    .isEqualTo(new AuthOutcome.BadRequest("Digest uri does not match Request-URI"));
+        }
+        assertThat(check(right, "10.5.5.5", "ok")).isInstanceOf(Authenticated.class);
+    }
+
+    @Test
     void successForgetsEarlierFailures() {
         for (int i = 1; i <= 4; i++) {
             check(answer(challenge(DigestAlgorithm.MD5), "alice", "guess", DigestAlgorithm.MD5, "00000001"), "10.8.8.8", "f" + i);
@@ -171,11 +215,11 @@ class DigestAuthenticatorTest {
     @Test
     void missingNonceSecretIsRefusedWithAClearMessageUnlessTheDevSecretIsEnabled() {
         assertThatThrownBy(() -> new DigestProperties("", false, Duration.ofMinutes(5), List.of(DigestAlgorithm.MD5), 5,
-                Duration.ofMinutes(1), Duration.ofMinutes(5), 1000, 1000))
+                Duration.ofMinutes(1), Duration.ofMinutes(5), 1000, 1000, 0))
                 .hasMessageContaining("SIP_NONCE_SECRET");
         assertThatThrownBy(() -> DigestProperties.withSecret("short")).hasMessageContaining("at least 16");
         assertThat(new DigestProperties("", true, Duration.ofMinutes(5), List.of(DigestAlgorithm.MD5), 5,
-                Duration.ofMinutes(1), Duration.ofMinutes(5), 1000, 1000).toString()).doesNotContain("secret=");
+                Duration.ofMinutes(1), Duration.ofMinutes(5), 1000, 1000, 0).toString()).doesNotContain("secret=");
     }
 
     static final class MutableClock extends Clock {

@@ -88,7 +88,7 @@ public class RegisterHandlingBenchmark {
             StaticListableBeanFactory beans = new StaticListableBeanFactory(Map.of("authenticator", authenticator));
             registrar = new Registrar(properties, redis.store(), beans.getBeanProvider(DigestAuthenticator.class),
                     new RegisterMetrics(new SimpleMeterRegistry()));
-            reader = new RegisterRequestReader(List.of());
+            reader = new RegisterRequestReader(new io.siplane.sip.message.ClientAddressResolver(List.of()));
         }
 
         @TearDown(Level.Trial)
