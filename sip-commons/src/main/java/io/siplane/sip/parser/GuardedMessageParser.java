@@ -6,6 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import gov.nist.javax.sip.parser.MessageParser;
+import gov.nist.javax.sip.stack.StreamParseErrors;
 import gov.nist.javax.sip.parser.ParseExceptionListener;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
@@ -36,10 +37,11 @@ final class GuardedMessageParser implements MessageParser {
             throws ParseException {
         SIPMessage message;
         try {
-            message = delegate.parseSIPMessage(msgBytes, readBody, strict, exhandler);
+            message = delegate.parseSIPMessage(msgBytes, readBody, strict, StreamParseErrors.keepingConnection(exhandler));
         } catch (ParseException e) {
             ParseException clean = new ParseException(describe(e), e.getErrorOffset());
             clean.initCause(e);
+            StreamParseErrors.answerBadRequest(exhandler, msgBytes, clean);
             throw clean;
         }
         if (message instanceof SIPRequest && message.getApplicationData() == null) {
@@ -48,11 +50,35 @@ final class GuardedMessageParser implements MessageParser {
             if (defect == null) {
                 defect = checkRepeats(headers);
             }
+            if (defect == null) {
+                String field = StrictFieldCheck.firstDefect(headers, readBody ? bodyLength(msgBytes, headers) : -1);
+                defect = field == null ? null : MessageDefect.badField(field);
+            }
             if (defect != null) {
                 message.setApplicationData(defect);
             }
+        } else if (message != null && !(message instanceof SIPRequest)) {
+            String headers = headerSection(msgBytes);
+            String field = StrictFieldCheck.firstDefect(headers, readBody ? bodyLength(msgBytes, headers) : -1);
+            if (field != null) {
+                // a response is never answered (RFC 3261 §18.3: a malformed one is discarded): the stack drops it
+                throw new ParseException("malformed response (" + field + ")", 0);
+            }
         }
         return message;
+    }
+
+    /** The bytes after the header section and its empty line, when {@code msgBytes} holds the whole message. */
+    private static int bodyLength(byte[] msgBytes, String headers) {
+        int end = headers.length();
+        int consumed = end;
+        if (consumed < msgBytes.length && msgBytes[consumed] == '\r') {
+            consumed++;
+        }
+        if (consumed < msgBytes.length && msgBytes[consumed] == '\n') {
+            consumed++;
+        }
+        return Math.max(0, msgBytes.length - consumed);
     }
 
     /** {@code malformed <header>} or {@code malformed message}: never the offending text itself. */
