@@ -48,8 +48,8 @@ public final class StreamParseErrors {
     }
 
     /**
-     * After a parse error on a stream channel: the automatic 400 (the RI's, as over UDP) with {@code error}'s text as
-     * its reason, for a request other than ACK whose Via, CSeq, Call-ID, From and To can be copied.
+     * After a parse error on a stream channel: the RI's automatic 400 (as over UDP, without its sipfrag body) with
+     * {@code error}'s text as its reason, for a request other than ACK whose Via, CSeq, Call-ID, From and To can be copied.
      */
     public static void answerBadRequest(ParseExceptionListener listener, byte[] message, ParseException error) {
         if (!(listener instanceof ConnectionOrientedMessageChannel channel)) {
@@ -64,7 +64,7 @@ public final class StreamParseErrors {
         if (badRequest == null) {
             return;
         }
-        byte[] bytes = badRequest.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = withoutBody(badRequest).getBytes(StandardCharsets.UTF_8);
         try {
             if (channel.isCached || channel.mySock == null) {
                 channel.sendMessage(bytes, false);
@@ -78,5 +78,24 @@ public final class StreamParseErrors {
         } catch (IOException | RuntimeException e) {
             // the client is gone: nothing to answer
         }
+    }
+
+    /**
+     * The builder's status line and copied headers, without its {@code message/sipfrag} body: it writes an empty line
+     * before its own Content-Type, which on a stream would make the rest of its answer a second, broken message.
+     */
+    static String withoutBody(String badRequest) {
+        StringBuilder head = new StringBuilder(badRequest.length());
+        for (String line : badRequest.split("\r\n")) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            String lower = line.toLowerCase(java.util.Locale.ROOT);
+            if (lower.startsWith("content-type") || lower.startsWith("content-length")) {
+                break;
+            }
+            head.append(line).append("\r\n");
+        }
+        return head.append("Content-Length: 0\r\n\r\n").toString();
     }
 }
