@@ -12,7 +12,7 @@ import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 
 /**
- * JAIN-SIP RI's parser with two repairs for malformed input:
+ * JAIN-SIP RI's parser with these repairs for malformed input:
  * <ul>
  * <li>Its parse errors carry the offending header text and a raw LF ({@code "CSeq: 1x REGISTER\nExpecting DIGIT"}),
  *     sometimes a Java array identity ({@code [C@1c91333d}), and the RI copies that message into the reason phrase
@@ -20,6 +20,11 @@ import gov.nist.javax.sip.message.SIPRequest;
  *     fixed text naming the header at most ({@code malformed CSeq}).</li>
  * <li>It reads every SIP version as 2.0 and keeps the first of repeated single-value header fields. Such requests
  *     get a {@link MessageDefect} (as the message's application data) that the dispatcher answers with 505 or 400.</li>
+ * <li>It is lenient with numeric fields and URI hosts/ports ({@code Max-Forwards: -1}, {@code sip:host:99999999},
+ *     {@code sip:2001:db8::10}): {@link StrictFieldCheck} gives such a request a 400 defect naming the field, and
+ *     such a response a parse error, which drops it (a response is never answered).</li>
+ * <li>On a TCP or TLS connection, an unparsable request made the RI close the connection without an answer, losing
+ *     the answers still due to the requests before it: {@link StreamParseErrors} keeps it open and answers 400.</li>
  * </ul>
  */
 final class GuardedMessageParser implements MessageParser {
