@@ -3,6 +3,7 @@ package io.siplane.sip.parser;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * The numeric fields and URI host/ports of a header section, read as RFC 3261's grammar reads them where JAIN-SIP RI
@@ -19,6 +20,7 @@ final class StrictFieldCheck {
     private static final long MAX_CSEQ = (1L << 31) - 1;
     /** RFC 3261 §25.1 delta-seconds, bounded as §20.19 bounds Expires: 2**32 - 1. */
     private static final long MAX_DELTA_SECONDS = (1L << 32) - 1;
+    private static final Pattern SEPARATOR_SPACE = Pattern.compile("\\s*([/:])\\s*");
 
     private StrictFieldCheck() {
     }
@@ -102,6 +104,19 @@ final class StrictFieldCheck {
                 return number(value, MAX_DELTA_SECONDS) ? null : "Bad Min-Expires";
             case "retry-after":
                 return retryAfter(value) ? null : "Bad Retry-After";
+            case "rseq":
+                // RFC 3262 §7.1: 1 to 2**32 - 1
+                return number(value, MAX_DELTA_SECONDS) && !value.chars().allMatch(c -> c == '0') ? null : "Bad RSeq";
+            case "rack": {
+                // RFC 3262 §7.2: response-num LWS CSeq-num LWS Method
+                String[] parts = value.split("[ \t]+");
+                return parts.length == 3 && number(parts[0], MAX_DELTA_SECONDS) && number(parts[1], MAX_CSEQ) ? null : "Bad RAck";
+            }
+            case "session-expires", "x":
+                // RFC 4028 §4: delta-seconds *(SEMI se-params)
+                return number(beforeParams(value), MAX_DELTA_SECONDS) ? null : "Bad Session-Expires";
+            case "min-se":
+                return number(beforeParams(value), MAX_DELTA_SECONDS) ? null : "Bad Min-SE";
             case "content-length", "l": {
                 if (!number(value, Integer.MAX_VALUE)) {
                     return "Bad Content-Length";
@@ -124,6 +139,11 @@ final class StrictFieldCheck {
             default:
                 return null;
         }
+    }
+
+    private static String beforeParams(String value) {
+        int semi = value.indexOf(';');
+        return (semi < 0 ? value : value.substring(0, semi)).strip();
     }
 
     /** RFC 3261 §20.33: delta-seconds [ comment ] *( SEMI retry-param ), duration = delta-seconds. */
@@ -162,7 +182,8 @@ final class StrictFieldCheck {
     private static String checkVias(String value) {
         for (String via : splitOutside(value)) {
             int semi = via.indexOf(';');
-            String sentProtocolAndBy = semi < 0 ? via : via.substring(0, semi);
+            // RFC 3261 §25.1: SLASH and COLON may have whitespace around them
+            String sentProtocolAndBy = SEPARATOR_SPACE.matcher(semi < 0 ? via : via.substring(0, semi)).replaceAll("$1");
             int space = lastWhitespaceRun(sentProtocolAndBy);
             if (space < 0) {
                 continue; // the RI refuses a Via without sent-by

@@ -44,6 +44,10 @@ public final class FieldDefects {
             new Field("Min-Expires", "1.5", "Bad Min-Expires"),
             new Field("Retry-After", "-30", "Bad Retry-After"),
             new Field("Retry-After", "120;duration=forever", "Bad Retry-After"),
+            new Field("RSeq", "0", "Bad RSeq"),
+            new Field("RAck", "1 99999999999 INVITE", "Bad RAck"),
+            new Field("Session-Expires", "-90;refresher=uac", "Bad Session-Expires"),
+            new Field("Min-SE", "ninety", "Bad Min-SE"),
             new Field("Content-Length", "-4", "Bad Request (malformed Content-Length)"),
             new Field("Via", "SIP/2.0/%t 127.0.0.1:70000;branch=z9hG4bK-%b;rport", "Invalid port in Via"),
             new Field("Via", "SIP/2.0/%t 127.0.0.1:%p;branch=z9hG4bK-%b;rport=99999", "Bad rport in Via"),
@@ -64,8 +68,11 @@ public final class FieldDefects {
             new Field("Expires", "4294967295", ""),
             new Field("Retry-After", "18000 (in a meeting);duration=3600", ""),
             new Field("Via", "SIP/2.0/%t 127.0.0.1:%p;branch=z9hG4bK-%b;rport;ttl=255", ""),
+            new Field("Via", "SIP / 2.0 / %t 127.0.0.1 : %p;branch=z9hG4bK-%b;rport", ""),
             new Field("Contact", "\"A, <B>\" <sip:alice@127.0.0.1:%p>;q=1.000, <sip:alice@[::1]:65535>;q=0.5;expires=0", ""),
-            new Field("To", "<sip:bob@example.com:65535>", ""));
+            new Field("To", "<sip:bob@example.com:65535>", ""),
+            new Field("RAck", "776656 1 INVITE", ""),
+            new Field("Session-Expires", "1800;refresher=uac", ""));
 
     private FieldDefects() {
     }
