@@ -11,7 +11,9 @@ import java.util.Optional;
  * <p>RFC 3261 §10.3 step 5: all URI parameters (including user-param) and headers are removed and
  * escaped characters are unescaped. RFC 3261 §19.1.4: scheme and host compare case-insensitively
  * (both are lower-cased here), the user part case-sensitively; an explicit port is kept because
- * a URI with a port is not equal to one without.
+ * a URI with a port is not equal to one without. An escaped control character stays in {@link #user()} (it names
+ * another user, RFC 4475 §3.1.1.4) and is escaped again in {@link #uri()}; no subscriber can be named so (the REST
+ * API refuses such names).
  */
 public record AddressOfRecord(String scheme, String user, String host, int port) {
 
@@ -190,11 +192,9 @@ public record AddressOfRecord(String scheme, String user, String host, int port)
                 if (hi < 0 || lo < 0) {
                     throw new IllegalArgumentException("bad escape in user part");
                 }
-                int b = hi * 16 + lo;
-                if (b < 0x20 || b == 0x7f) {
-                    throw new IllegalArgumentException("control character in user part");
-                }
-                out.write(b);
+                // RFC 4475 §3.1.1.4: an escaped NUL (or other control character) is part of a distinct user, not
+                // its end; uri() escapes it again, so keys, logs and headers built from the AOR never carry it raw
+                out.write(hi * 16 + lo);
                 i += 2;
             } else {
                 out.write(c);

@@ -25,11 +25,4 @@ class Rfc4475TortureTest extends AbstractRfc4475TortureTest {
                 // To: header field is required to contain a SIP or SIPS URI as an AOR"
                 "unksm2", Set.of(400));
     }
-
-    @Override
-    protected Map<String, String> knownDeviations() {
-        return stackDeviationsAnd(Map.of("escnull", "the registrar answers 400 Invalid To to an AOR whose user part "
-                + "unescapes to a NUL (location-client AddressOfRecord.tryParse refuses control characters); RFC 4475 "
-                + "§3.1.1.4 calls the message valid, to be processed (challenged) normally"));
-    }
 }

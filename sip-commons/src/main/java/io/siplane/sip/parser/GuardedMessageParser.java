@@ -6,12 +6,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import gov.nist.javax.sip.parser.MessageParser;
+import gov.nist.javax.sip.stack.StreamParseErrors;
 import gov.nist.javax.sip.parser.ParseExceptionListener;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 
 /**
- * JAIN-SIP RI's parser with two repairs for malformed input:
+ * JAIN-SIP RI's parser with these repairs for malformed input:
  * <ul>
  * <li>Its parse errors carry the offending header text and a raw LF ({@code "CSeq: 1x REGISTER\nExpecting DIGIT"}),
  *     sometimes a Java array identity ({@code [C@1c91333d}), and the RI copies that message into the reason phrase
@@ -19,6 +20,11 @@ import gov.nist.javax.sip.message.SIPRequest;
  *     fixed text naming the header at most ({@code malformed CSeq}).</li>
  * <li>It reads every SIP version as 2.0 and keeps the first of repeated single-value header fields. Such requests
  *     get a {@link MessageDefect} (as the message's application data) that the dispatcher answers with 505 or 400.</li>
+ * <li>It is lenient with numeric fields and URI hosts/ports ({@code Max-Forwards: -1}, {@code sip:host:99999999},
+ *     {@code sip:2001:db8::10}): {@link StrictFieldCheck} gives such a request a 400 defect naming the field, and
+ *     such a response a parse error, which drops it (a response is never answered).</li>
+ * <li>On a TCP or TLS connection, an unparsable request made the RI close the connection without an answer, losing
+ *     the answers still due to the requests before it: {@link StreamParseErrors} keeps it open and answers 400.</li>
  * </ul>
  */
 final class GuardedMessageParser implements MessageParser {
@@ -36,10 +42,11 @@ final class GuardedMessageParser implements MessageParser {
             throws ParseException {
         SIPMessage message;
         try {
-            message = delegate.parseSIPMessage(msgBytes, readBody, strict, exhandler);
+            message = delegate.parseSIPMessage(msgBytes, readBody, strict, StreamParseErrors.keepingConnection(exhandler));
         } catch (ParseException e) {
             ParseException clean = new ParseException(describe(e), e.getErrorOffset());
             clean.initCause(e);
+            StreamParseErrors.answerBadRequest(exhandler, msgBytes, clean);
             throw clean;
         }
         if (message instanceof SIPRequest && message.getApplicationData() == null) {
@@ -48,11 +55,35 @@ final class GuardedMessageParser implements MessageParser {
             if (defect == null) {
                 defect = checkRepeats(headers);
             }
+            if (defect == null) {
+                String field = StrictFieldCheck.firstDefect(headers, readBody ? bodyLength(msgBytes, headers) : -1);
+                defect = field == null ? null : MessageDefect.badField(field);
+            }
             if (defect != null) {
                 message.setApplicationData(defect);
             }
+        } else if (message != null && !(message instanceof SIPRequest)) {
+            String headers = headerSection(msgBytes);
+            String field = StrictFieldCheck.firstDefect(headers, readBody ? bodyLength(msgBytes, headers) : -1);
+            if (field != null) {
+                // a response is never answered (RFC 3261 §18.3: a malformed one is discarded): the stack drops it
+                throw new ParseException("malformed response (" + field + ")", 0);
+            }
         }
         return message;
+    }
+
+    /** The bytes after the header section and its empty line, when {@code msgBytes} holds the whole message. */
+    private static int bodyLength(byte[] msgBytes, String headers) {
+        int end = headers.length();
+        int consumed = end;
+        if (consumed < msgBytes.length && msgBytes[consumed] == '\r') {
+            consumed++;
+        }
+        if (consumed < msgBytes.length && msgBytes[consumed] == '\n') {
+            consumed++;
+        }
+        return Math.max(0, msgBytes.length - consumed);
     }
 
     /** {@code malformed <header>} or {@code malformed message}: never the offending text itself. */

@@ -18,4 +18,9 @@ public record MessageDefect(int status, String reason) {
     static MessageDefect repeated(String header) {
         return new MessageDefect(400, "Bad Request (more than one " + header + ")");
     }
+
+    /** RFC 3261 §25 (and RFC 5118 §4.2 for hosts): a numeric field or a URI host/port out of grammar or range. */
+    static MessageDefect badField(String reason) {
+        return new MessageDefect(400, reason);
+    }
 }

@@ -229,10 +229,15 @@ public class SipRequestDispatcher implements SipListener {
     static SourceAddress sourceOf(RequestEvent event, SipProvider provider) {
         Transport transport = Transport.fromToken(provider.getListeningPoint().getTransport())
                 .orElseThrow(() -> new IllegalStateException("unknown transport " + provider.getListeningPoint().getTransport()));
+        SIPMessage message = (SIPMessage) event.getRequest();
+        if (message.getPeerPacketSourceAddress() != null && message.getPeerPacketSourcePort() > 0) {
+            // the packet's own source: over UDP the RI's "remote port" is the top Via's sent-by port (RFC 3581 §4)
+            return new SourceAddress(transport, message.getPeerPacketSourceAddress().getHostAddress(),
+                    message.getPeerPacketSourcePort());
+        }
         if (event instanceof RequestEventExt ext && ext.getRemoteIpAddress() != null) {
             return new SourceAddress(transport, ext.getRemoteIpAddress(), ext.getRemotePort());
         }
-        SIPMessage message = (SIPMessage) event.getRequest();
         InetAddress address = message.getRemoteAddress();
         if (address == null) {
             throw new IllegalStateException("no remote address on the request");

@@ -65,6 +65,22 @@ class MalformedRequestTest {
     }
 
     @Test
+    void aMalformedRequestOverTcpGets400AndTheConnectionStaysOpenForTheNextRequest() {
+        // RFC 3261 §18.2.2: the connection is the way back for the answers to everything sent on it; the RI closed it
+        // on an unparsable CSeq (no answer) and lost the answer to the request behind it in the same write
+        RawSipClient.Exchange exchange = RawSipClient.loopback(PORT).tcp(p -> {
+            String bad = io.siplane.testsupport.torture.Liveness.optionsText("TCP", PORT, p, "example.com", "bad-" + System.nanoTime())
+                    .replace("CSeq: 1 OPTIONS", "CSeq: 1x OPTIONS");
+            String good = io.siplane.testsupport.torture.Liveness.optionsText("TCP", PORT, p, "example.com", "good-" + System.nanoTime());
+            return (bad + "garbage\r\n\r\n" + good).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }, Duration.ofSeconds(5), r -> r.stream().filter(SipPacket::isFinalResponse).count() >= 2);
+
+        assertThat(exchange.received()).extracting(SipPacket::startLine)
+                .containsExactlyInAnyOrder("SIP/2.0 400 Bad Request (malformed CSeq)", "SIP/2.0 200 OK");
+        assertThat(exchange.received()).allSatisfy(p -> assertThat(WireHygiene.problem(p)).isEmpty());
+    }
+
+    @Test
     void aDatagramLongerThanTheMaximumMessageSizeIsDroppedNotCutShortAndProcessed() {
         RawSipClient client = RawSipClient.loopback(PORT);
         for (int size : new int[] {8192, 8193}) {

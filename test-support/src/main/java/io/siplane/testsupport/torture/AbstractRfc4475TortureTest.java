@@ -65,22 +65,7 @@ public abstract class AbstractRfc4475TortureTest {
      * that passes fails its test, so the list shrinks when a service is fixed.
      */
     protected Map<String, String> knownDeviations() {
-        return STACK_DEVIATIONS;
-    }
-
-    /** A known deviation that does not show on every run: it is not reported when the message passes. */
-    protected static final String INTERMITTENT = "intermittent: ";
-
-    /** Deviations of JAIN-SIP RI 1.3.0-91 itself, shared by every service: start a service's list from these. */
-    protected static final Map<String, String> STACK_DEVIATIONS = Map.of(
-            "ipv6-bad", "JAIN-SIP RI reads an unbracketed IPv6 address in a SIP URI (sip:2001:db8::10) as that address "
-                    + "instead of rejecting it (RFC 5118 §4.2), so the service answers as for any other Request-URI");
-
-    /** {@link #STACK_DEVIATIONS} plus a service's own. */
-    protected static Map<String, String> stackDeviationsAnd(Map<String, String> own) {
-        Map<String, String> all = new java.util.HashMap<>(STACK_DEVIATIONS);
-        all.putAll(own);
-        return Map.copyOf(all);
+        return Map.of();
     }
 
     /** The messages sent; all of RFC 4475 and RFC 5118 unless a service has a documented reason. */
@@ -152,7 +137,7 @@ public abstract class AbstractRfc4475TortureTest {
                     if (deviations.containsKey(name) && !ok) {
                         judged.put(key, "KNOWN " + deviations.get(name));
                     }
-                    if (deviations.containsKey(name) && (!ok || !deviations.get(name).startsWith(INTERMITTENT))) {
+                    if (deviations.containsKey(name)) {
                         assertThat(ok).as("%s is listed as a known deviation but now behaves: remove it from the list", why).isFalse();
                         assertThat(hygienic(r) && !r.finalStatus().filter(s -> s == 500).isPresent())
                                 .as("even a known deviation answers cleanly: %s", why).isTrue();

@@ -1,0 +1,13 @@
+package io.siplane.redirect.badinput;
+
+import io.siplane.testsupport.torture.AbstractStrictFieldsTest;
+import io.siplane.testsupport.torture.SipServiceUnderTest;
+
+/** Numeric fields and URI ports out of RFC 3261's grammar or range against the real redirect over UDP and TCP: 400 naming the field. */
+class StrictFieldsTest extends AbstractStrictFieldsTest {
+
+    @Override
+    protected SipServiceUnderTest start() {
+        return BadInputRedirect.shared();
+    }
+}
