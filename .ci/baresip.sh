@@ -138,7 +138,7 @@ register() { # name: the account added through ctrl_tcp, so that its REGISTER_OK
 binding_of() { # name: the REST API shows the phone's binding, with its own address
     local status
     status=$(rest_status "/api/v1/bindings/$1@$DOMAIN")
-    [ "$status" = 200 ] && grep -q "${ADDRESS[$1]}:${SIP_PORT[$1]}" "$WORK/body.json" || { echo "HTTP $status"; cat "$WORK/body.json"; return 1; }
+    [ "$status" = 200 ] && grep -q "${ADDRESS[$1]}:${SIP_PORT[$1]}" "$WORK/body.json" || { echo "HTTP $status"; cat "$WORK/body.json"; echo; return 1; }
 }
 
 check "REST through the gateway: no binding for bob yet (404)" test "$(rest_status "/api/v1/bindings/bob@$DOMAIN")" = 404
