@@ -30,14 +30,19 @@ stop_phones() {
         pid=${READER_PID[$name]:-}
         [ -n "$pid" ] && kill "$pid" 2>/dev/null
     done
+    # baresip unregisters before it exits: a few seconds at most, then it is killed
     for name in alice bob; do
         pid=${PHONE_PID[$name]:-}
-        [ -n "$pid" ] && wait "$pid" 2>/dev/null
+        [ -n "$pid" ] || continue
+        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+        kill -KILL "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
     done
     PHONE_PID=() READER_PID=()
 }
 
 finish() {
+    trap - INT TERM EXIT
     stop_phones
     ./run.sh stop >/dev/null 2>&1
     print_summary baresip
@@ -45,7 +50,8 @@ finish() {
     [ "$failed" -eq 0 ]
     exit
 }
-trap 'finish' INT TERM
+# an interruption or an unexpected end of the script fails the run; the phones and the platform are stopped either way
+trap 'failed=$((failed + 1)); echo "  FAIL  interrupted or ended early"; finish' INT TERM EXIT
 
 if ! command -v baresip >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "Installing baresip-core"
