@@ -54,18 +54,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 echo "Attacks with SIPVicious against ./run.sh (PORT_OFFSET=$PORT_OFFSET, gateway $TARGET):"
-if ! DEMO_SUBSCRIBERS="alice bob carol" ./run.sh start >"$WORK/start.log" 2>&1; then
-    failed=$((failed + 1))
-    echo "  FAIL  ./run.sh start"
-    tail -n 30 "$WORK/start.log" | sed 's/^/        /'
-    finish
-fi
-passed=$((passed + 1))
-echo "  ok    ./run.sh start: every service healthy"
-password_of() { awk -v u="$1" '/Demo subscribers/ { on = 1; next } on && $1 == u { print $2; exit }' "$WORK/start.log"; }
-ALICE=$(password_of alice)
-BOB=$(password_of bob)
-CAROL=$(password_of carol)
+platform_start DEMO_SUBSCRIBERS="alice bob carol"
+ALICE=$(printed_password alice)
+BOB=$(printed_password bob)
+CAROL=$(printed_password carol)
 check "the demo passwords are printed" test -n "$ALICE" -a -n "$BOB" -a -n "$CAROL"
 
 metric() { # service-http-port metric-regex -> sum of the matching samples

@@ -7,14 +7,11 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 ROOT=$PWD
 WORK=$(mktemp -d)
-PORT_OFFSET=${PORT_OFFSET:-0}
-GATEWAY="127.0.0.1:$((5060 + PORT_OFFSET))"
-GATEWAY_HTTP=$((8080 + PORT_OFFSET))
-DOMAIN=${SIP_DOMAIN:-siplane.test}
 BOB_PORT=25062
 ALICE_PORT=25061
 # shellcheck source=.ci/checks.sh
 . "$ROOT/.ci/checks.sh"
+platform_addresses
 
 finish() {
     ./run.sh stop >/dev/null 2>&1
@@ -28,20 +25,10 @@ trap 'finish' INT TERM
 command -v sipp >/dev/null 2>&1 || { echo "e2e-call: sipp is missing (apt-get install sip-tester)"; failed=1; finish; }
 
 echo "End to end through ./run.sh:"
-if ! ./run.sh start >"$WORK/start.log" 2>&1; then
-    failed=$((failed + 1))
-    echo "  FAIL  ./run.sh start"
-    tail -n 40 "$WORK/start.log" | sed 's/^/        /'
-    finish
-fi
-passed=$((passed + 1))
-echo "  ok    ./run.sh start: every service healthy"
-
-# what ./run.sh printed
-TOKEN=$(sed -n 's/^  API token: *\([^ ]*\).*/\1/p' "$WORK/start.log")
-password_of() { awk -v u="$1" '/Demo subscribers/ { on = 1; next } on && $1 == u { print $2; exit }' "$WORK/start.log"; }
-ALICE=$(password_of alice)
-BOB=$(password_of bob)
+platform_start
+TOKEN=$(printed_token)
+ALICE=$(printed_password alice)
+BOB=$(printed_password bob)
 check "the token and both demo passwords are printed" test -n "$TOKEN" -a -n "$ALICE" -a -n "$BOB"
 check "./run.sh status: all healthy" ./run.sh status
 
@@ -74,15 +61,5 @@ check "alice calls bob; the call is answered, ACKed and hung up" sipp_run call.x
 answered() { wait "$answer_pid" || { cat "$WORK/answer.result"; return 1; }; }
 check "bob's side of the call completes" answered
 
-redis_child=$(cat .run/pids/redis-server.pid 2>/dev/null)
-check "./run.sh stop" ./run.sh stop
-leftovers() { # processes started from this checkout by ./run.sh
-    local pid found=0
-    for pid in /proc/[0-9]*; do
-        tr '\0' ' ' <"$pid/cmdline" 2>/dev/null | grep -q -- "-Dsiplane.run=$ROOT " && { echo "left: ${pid#/proc/}"; found=1; }
-    done
-    [ -n "$redis_child" ] && kill -0 "$redis_child" 2>/dev/null && { echo "embedded redis-server $redis_child left"; found=1; }
-    [ $found -eq 0 ]
-}
-check "no process of ours is left" leftovers
+platform_stop_leaves_nothing
 finish

@@ -41,14 +41,15 @@ class ProxyAuthenticationTest {
             Request invite = inviteFrom(caller, alice, bob);
 
             Response challenge = caller.sendAsync(invite, platform.replicaA.target()).join();
-            Request authorized = caller.authorize(invite, challenge, Credentials.sha256(alice, ProxyPlatform.password(alice)));
+            Request authorized = caller.authorize(invite, challenge, Credentials.md5(alice, ProxyPlatform.password(alice)));
             var answer = caller.sendAsync(authorized, platform.replicaA.target());
             ReceivedRequest atCallee = next(callee, Request.INVITE);
             atCallee.respond(200);
 
             assertThat(challenge.getStatusCode()).isEqualTo(407);
             List<WWWAuthenticateHeader> offered = DigestClient.challenges(challenge);
-            assertThat(offered).extracting(WWWAuthenticateHeader::getAlgorithm).containsExactly("MD5", "SHA-256");
+            // one challenge by default (SHA-256 on request: EdgeSecurityTest in the gateway)
+            assertThat(offered).extracting(WWWAuthenticateHeader::getAlgorithm).containsExactly("MD5");
             assertThat(offered).allSatisfy(c -> {
                 assertThat(c.getRealm()).isEqualTo(ProxyPlatform.DOMAIN);
                 assertThat(c.getQop()).isEqualTo("auth");

@@ -39,13 +39,13 @@ class NonceExpiryTest {
     @Test
     void anExpiredNonceWithTheRightPasswordIsStaleAndTheFreshOneLetsTheClientIn() throws Exception {
         registrar.subscriber("stale-sam", "right-password");
-        Credentials creds = Credentials.sha256("stale-sam", "right-password");
+        Credentials creds = Credentials.md5("stale-sam", "right-password");
         Request register = ua.register("stale-sam", RunningRegistrar.DOMAIN).build();
         Response challenge = ua.send(register);
         assertThat(challenge.getStatusCode()).isEqualTo(401);
 
         Thread.sleep(1300);
-        Response wrongOnStale = ua.send(ua.authorize(register, challenge, Credentials.sha256("stale-sam", "wrong")));
+        Response wrongOnStale = ua.send(ua.authorize(register, challenge, Credentials.md5("stale-sam", "wrong")));
         assertThat(wrongOnStale.getStatusCode()).isEqualTo(401);
         assertThat(DigestClient.challenges(wrongOnStale)).noneMatch(WWWAuthenticateHeader::isStale);
 

@@ -78,7 +78,7 @@ class RegisterOverSipTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"udp", "tcp"})
-    void registerWithoutCredentialsIsChallengedWith401OfferingMd5ThenSha256WithQopAuth(String transport) {
+    void registerWithoutCredentialsIsChallengedWith401OfferingOneMd5ChallengeWithQopAuth(String transport) {
         String user = newUser("carol");
         registrar.subscriber(user, "pw");
 
@@ -86,7 +86,8 @@ class RegisterOverSipTest {
 
         assertThat(response.getStatusCode()).isEqualTo(401);
         List<WWWAuthenticateHeader> challenges = DigestClient.challenges(response);
-        assertThat(challenges).extracting(WWWAuthenticateHeader::getAlgorithm).containsExactly("MD5", "SHA-256");
+        // one challenge by default: a second one naming SHA-256 makes Debian 12's baresip give up (DigestAlgorithmsTest)
+        assertThat(challenges).extracting(WWWAuthenticateHeader::getAlgorithm).containsExactly("MD5");
         assertThat(challenges).allSatisfy(c -> {
             assertThat(c.getRealm()).isEqualTo(DOMAIN);
             assertThat(c.getQop()).isEqualTo("auth");
@@ -124,18 +125,6 @@ class RegisterOverSipTest {
         });
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"udp", "tcp"})
-    void sha256DigestRegisters(String transport) {
-        String user = newUser("sha");
-        registrar.subscriber(user, "s3cret");
-
-        Response response = ua(transport).register(user, DOMAIN).send(Credentials.sha256(user, "s3cret"));
-
-        assertThat(response.getStatusCode()).isEqualTo(200);
-        assertThat(bindings(user)).hasSize(1);
-    }
-
     @Test
     void wrongPasswordIsChallengedAgainAndStoresNothing() {
         String user = newUser("dave");
@@ -144,7 +133,7 @@ class RegisterOverSipTest {
             Response response = ua.register(user, DOMAIN).send(Credentials.md5(user, "wrong"));
 
             assertThat(response.getStatusCode()).isEqualTo(401);
-            assertThat(DigestClient.challenges(response)).hasSize(2).allSatisfy(c -> assertThat(c.isStale()).isFalse());
+            assertThat(DigestClient.challenges(response)).hasSize(1).allSatisfy(c -> assertThat(c.isStale()).isFalse());
         }
         assertThat(bindings(user)).isEmpty();
     }

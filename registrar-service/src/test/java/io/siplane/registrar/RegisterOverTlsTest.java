@@ -42,7 +42,8 @@ class RegisterOverTlsTest {
         certificate = SelfSignedCertificate.generate();
         stranger = SelfSignedCertificate.generate();
         tlsPort = SipPorts.freeUdpAndTcpPort();
-        registrar = RunningRegistrar.start("sip.transports=udp,tcp,tls", "sip.tls.port=" + tlsPort,
+        // SHA-256 alone (RFC 8760), as a deployment that asks for it is configured
+        registrar = RunningRegistrar.start("sip.digest.algorithms=SHA-256", "sip.transports=udp,tcp,tls", "sip.tls.port=" + tlsPort,
                 "sip.tls.key-store=" + certificate.keyStore(), "sip.tls.key-store-password=" + SelfSignedCertificate.PASSWORD);
     }
 

@@ -52,7 +52,7 @@ class RegistrarReplicasTest {
         Request register = ua.register(user, DOMAIN).build();
 
         Response challengeFromSecond = ua.sendAsync(register, SipTarget.loopback(second.sipPort())).join();
-        Response answerToFirst = ua.sendAsync(ua.authorize(register, challengeFromSecond, Credentials.sha256(user, "pw")),
+        Response answerToFirst = ua.sendAsync(ua.authorize(register, challengeFromSecond, Credentials.md5(user, "pw")),
                 SipTarget.loopback(first.sipPort())).join();
 
         assertThat(challengeFromSecond.getStatusCode()).isEqualTo(401);
@@ -75,7 +75,7 @@ class RegistrarReplicasTest {
             return stale[0].getStatusCode() == 401;
         });
 
-        assertThat(DigestClient.challenges(stale[0])).hasSize(2).allSatisfy(c -> assertThat(c.isStale()).isTrue());
+        assertThat(DigestClient.challenges(stale[0])).hasSize(1).allSatisfy(c -> assertThat(c.isStale()).isTrue());
         assertThat(SipHeaders.values(stale[0], "WWW-Authenticate")).allSatisfy(v -> assertThat(v).containsIgnoringCase("stale=true"));
         Response retried = ua.sendAsync(ua.authorize(register, stale[0], creds), target).join();
         assertThat(retried.getStatusCode()).isEqualTo(200);

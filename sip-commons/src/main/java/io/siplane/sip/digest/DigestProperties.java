@@ -17,8 +17,12 @@ import org.springframework.validation.annotation.Validated;
  *                          at least 16 characters; required unless {@code insecureDevSecret}
  * @param insecureDevSecret without a secret, use a random one per process (single instance, development only)
  * @param nonceLifetime     after this a nonce is stale: the client gets {@code stale=true} and retries
- * @param algorithms        challenges offered, in this order (MD5 first by default: SIPp and baresip answer only the
- *                          first challenge and only know MD5)
+ * @param algorithms        challenges offered, in this order; by default one MD5 challenge, as Kamailio, Asterisk and
+ *                          FreeSWITCH offer: a 401/407 with a second challenge naming an algorithm a phone does not
+ *                          know makes some give up (Debian 12's baresip 1.0: "Register: Function not implemented"),
+ *                          SIPp answers only the first. SHA-256 (RFC 8760) on request:
+ *                          {@code SIP_DIGEST_ALGORITHMS=SHA-256,MD5} or {@code SHA-256}; an answer with an algorithm
+ *                          not listed is refused
  * @param maxFailures       wrong credentials for one user from one client address within {@code failureWindow}
  *                          before that user is refused (403) from that address; other addresses are unaffected
  * @param failureWindow     window counted from the first failure
@@ -36,7 +40,7 @@ public record DigestProperties(
         @DefaultValue("") String nonceSecret,
         @DefaultValue("false") boolean insecureDevSecret,
         @DefaultValue("300s") Duration nonceLifetime,
-        @DefaultValue({"MD5", "SHA-256"}) @NotEmpty List<DigestAlgorithm> algorithms,
+        @DefaultValue("MD5") @NotEmpty List<DigestAlgorithm> algorithms,
         @DefaultValue("5") @Min(1) int maxFailures,
         @DefaultValue("60s") Duration failureWindow,
         @DefaultValue("300s") Duration lockout,
@@ -75,10 +79,16 @@ public record DigestProperties(
         }
     }
 
-    /** Defaults with the given secret (tests, tools). */
+    /** Defaults (one MD5 challenge) with the given secret (tests, tools). */
     public static DigestProperties withSecret(String secret) {
-        return new DigestProperties(secret, false, Duration.ofSeconds(300), List.of(DigestAlgorithm.MD5, DigestAlgorithm.SHA_256),
+        return new DigestProperties(secret, false, Duration.ofSeconds(300), List.of(DigestAlgorithm.MD5),
                 5, Duration.ofSeconds(60), Duration.ofSeconds(300), 200_000, 100_000, 0);
+    }
+
+    /** The same with these challenges offered, in this order. */
+    public DigestProperties withAlgorithms(DigestAlgorithm... offered) {
+        return new DigestProperties(nonceSecret, insecureDevSecret, nonceLifetime, List.of(offered), maxFailures,
+                failureWindow, lockout, trackedNonces, trackedSources, maxFailuresPerAddress);
     }
 
     @Override

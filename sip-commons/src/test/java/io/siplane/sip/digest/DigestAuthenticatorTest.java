@@ -31,7 +31,8 @@ class DigestAuthenticatorTest {
     private final DigestAuthenticator auth = authenticator(SECRET);
 
     private DigestAuthenticator authenticator(String secret) {
-        return new DigestAuthenticator(DigestProperties.withSecret(secret), secret.getBytes(), source, clock);
+        return new DigestAuthenticator(DigestProperties.withSecret(secret).withAlgorithms(DigestAlgorithm.MD5, DigestAlgorithm.SHA_256),
+                secret.getBytes(), source, clock);
     }
 
     private DigestCredentials answer(DigestChallenge c, String user, String password, DigestAlgorithm alg, String nc) {
