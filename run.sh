@@ -646,7 +646,11 @@ print_summary() {
         say "  Demo subscribers (SIP user / password, domain and realm $SIP_DOMAIN):"
         while read -r user password; do printf '    %-8s %s\n' "$user" "$password"; done <"$RUN_DIR/demo-subscribers"
         if [ -n "$gateway_sip" ]; then
-            say "  Register a phone with registrar/outbound proxy $SIP_ADVERTISED_ADDRESS:$gateway_sip (UDP or TCP)."
+            say "  Register a phone with registrar/outbound proxy $SIP_ADVERTISED_ADDRESS:$gateway_sip (UDP or TCP),"
+            say "  e.g. Debian's baresip (apt-get install baresip-core), one line each in ~/.baresip/accounts:"
+            while read -r user password; do
+                say "    <sip:$user@$SIP_DOMAIN>;auth_pass=$password;outbound=sip:$SIP_ADVERTISED_ADDRESS:$gateway_sip;answermode=auto"
+            done <"$RUN_DIR/demo-subscribers"
         fi
     fi
     say ""

@@ -137,8 +137,14 @@ await_event() { # name type seconds [failure-type]: the phone reported this even
 no_event() { # name type: the phone has not reported this event
     ! events_of "$1" | grep "\"type\":\"$2\""
 }
-register() { # name: the account added through ctrl_tcp, so that its REGISTER_OK cannot be missed
-    command_to "$1" uanew "<sip:$1@$DOMAIN>;auth_pass=${PASSWORD[$1]};outbound=sip:$GATEWAY;regint=600;answermode=auto;audio_codecs=pcmu,pcma" \
+printed_account() { # name: the baresip account line ./run.sh printed for that demo subscriber
+    awk -v a="<sip:$1@" 'index($1, a) == 1 && /;auth_pass=/ { print $1; exit }' "$WORK/start.log"
+}
+register() { # name: the account exactly as ./run.sh printed it (plus a long regint and the codecs of the test's
+    # audio), added through ctrl_tcp so that its REGISTER_OK cannot be missed
+    local account; account=$(printed_account "$1")
+    [ -n "$account" ] || { echo "$1: ./run.sh printed no baresip account line"; return 1; }
+    command_to "$1" uanew "$account;regint=600;audio_codecs=pcmu,pcma" \
         && await_event "$1" REGISTER_OK 20 REGISTER_FAIL
 }
 binding_of() { # name: the REST API shows the phone's binding, with its own address
