@@ -84,6 +84,7 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
     private final Map<String, ReceivedRequest> invitesByBranch = new ConcurrentHashMap<>();
     private final BlockingQueue<Response> strayResponses = new LinkedBlockingQueue<>();
     private final BlockingQueue<ReceivedRequest> received = new LinkedBlockingQueue<>();
+    private final Set<String> handedOut = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicLong> cseqByCallId = new ConcurrentHashMap<>();
     private final Map<String, String> callIdByAor = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> ncByNonce = new ConcurrentHashMap<>();
@@ -456,7 +457,36 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
 
     /** The next request received that {@link #answerRequestsWith} did not answer. */
     public ReceivedRequest awaitRequest(Duration timeout) {
-        return poll(received, timeout, "request");
+        ReceivedRequest r = poll(received, timeout, "request");
+        handedOut.add(identity(r));
+        return r;
+    }
+
+    /**
+     * The next request received, which must be a {@code method}: retransmissions of requests already returned are
+     * skipped (over UDP a request is sent again until its first response, e.g. an INVITE the test has not answered yet
+     * within T1), any other request fails.
+     */
+    public ReceivedRequest awaitRequest(String method, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            ReceivedRequest r = poll(received, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())), method);
+            if (!handedOut.add(identity(r))) {
+                continue;
+            }
+            if (!r.method().equals(method)) {
+                throw new IllegalStateException("expected a " + method + ", received " + r.request());
+            }
+            return r;
+        }
+    }
+
+    /** RFC 3261 §17.2.3: a request is the same one again when method, top Via branch, Call-ID and CSeq are. */
+    private static String identity(ReceivedRequest r) {
+        Request request = r.request();
+        return r.method() + " " + ((ViaHeader) request.getHeader(ViaHeader.NAME)).getBranch() + " "
+                + ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId() + " "
+                + ((CSeqHeader) request.getHeader(CSeqHeader.NAME)).getSeqNumber();
     }
 
     /** Answers every incoming request (except ACK) with the status the function returns, instead of queueing it. */
