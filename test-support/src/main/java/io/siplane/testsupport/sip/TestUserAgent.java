@@ -85,6 +85,7 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
     private final BlockingQueue<Response> strayResponses = new LinkedBlockingQueue<>();
     private final BlockingQueue<ReceivedRequest> received = new LinkedBlockingQueue<>();
     private final Set<String> handedOut = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger requestsReceived = new AtomicInteger();
     private final Map<String, AtomicLong> cseqByCallId = new ConcurrentHashMap<>();
     private final Map<String, String> callIdByAor = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> ncByNonce = new ConcurrentHashMap<>();
@@ -489,6 +490,14 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
                 + ((CSeqHeader) request.getHeader(CSeqHeader.NAME)).getSeqNumber();
     }
 
+    /**
+     * How many requests reached this agent, those {@link #answerRequestsWith} answered included (they are not queued for
+     * {@link #awaitRequest}): what an agent that must receive nothing checks.
+     */
+    public int requestsReceived() {
+        return requestsReceived.get();
+    }
+
     /** Answers every incoming request (except ACK) with the status the function returns, instead of queueing it. */
     public void answerRequestsWith(Function<Request, Integer> statusFor) {
         this.autoAnswer = statusFor;
@@ -496,6 +505,7 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
 
     @Override
     public void processRequest(RequestEvent event) {
+        requestsReceived.incrementAndGet();
         ReceivedRequest r = new ReceivedRequest(event, factories, contactUri(defaultUser));
         String branch = ((ViaHeader) event.getRequest().getHeader(ViaHeader.NAME)).getBranch();
         if (Request.INVITE.equals(r.method()) && branch != null) {

@@ -96,6 +96,20 @@ class TestUserAgentTest {
     }
 
     @Test
+    void requestsAnsweredAutomaticallyAreCountedThoughNeverQueued() {
+        try (TestUserAgent caller = TestUserAgent.udp(); TestUserAgent callee = TestUserAgent.udp()) {
+            callee.answerRequestsWith(r -> 200);
+            assertThat(callee.requestsReceived()).isZero();
+
+            Response ok = caller.sendingTo(callee.port()).request(Request.OPTIONS, callee.contactUri("bob")).send();
+
+            assertThat(ok.getStatusCode()).isEqualTo(200);
+            assertThat(callee.requestsReceived()).isPositive();
+            assertThatThrownBy(() -> callee.awaitRequest(Duration.ofMillis(1))).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
     void agentOnAnotherLoopbackAddressSendsFromIt() {
         try (TestUserAgent other = TestUserAgent.onAddress("udp", "127.0.0.9"); TestUserAgent callee = TestUserAgent.udp()) {
             other.sendingTo(callee.port()).request(Request.OPTIONS, callee.contactUri("bob")).sendAsync();
