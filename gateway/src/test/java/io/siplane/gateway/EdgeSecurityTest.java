@@ -66,7 +66,7 @@ class EdgeSecurityTest {
         String redis = RedisFixture.url();
         int locationPort = RedisFixture.freePort();
         keep(RunningService.start(LocationServiceApplication.class, Map.of("server.port", String.valueOf(locationPort),
-                "spring.data.redis.url", redis, "siplane.api.token", RunningGateway.TOKEN)));
+                "spring.data.redis.url", redis, "siplane.api.token", RunningGateway.TOKEN, "sip.enabled", "false")));
         int registrarPort = SipPorts.freeUdpAndTcpPort();
         registrar = keep(RunningService.start(RegistrarApplication.class, Map.of("server.port", "0",
                 "sip.port", String.valueOf(registrarPort), "sip.thread-pool-size", "8", "spring.data.redis.url", redis,
