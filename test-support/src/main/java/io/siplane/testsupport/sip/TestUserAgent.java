@@ -451,6 +451,20 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
         throw new IllegalStateException("no response to " + request.getMethod() + " within " + timeout);
     }
 
+    /** Every response matching no client transaction that arrives within {@code window} (none: an empty list). */
+    public java.util.List<Response> statelessResponsesWithin(Duration window) {
+        java.util.List<Response> out = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + window.toNanos();
+        try {
+            for (Response r; (r = strayResponses.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) != null; ) {
+                out.add(r);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return out;
+    }
+
     /** The next response that matched no client transaction (answers to {@link #sendStateless}). */
     public Response awaitStatelessResponse(Duration timeout) {
         return poll(strayResponses, timeout, "response");

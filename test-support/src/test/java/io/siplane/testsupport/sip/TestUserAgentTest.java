@@ -110,6 +110,18 @@ class TestUserAgentTest {
     }
 
     @Test
+    void responsesMatchingNoTransactionAreCollectedOverAWindow() {
+        try (TestUserAgent caller = TestUserAgent.udp(); TestUserAgent callee = TestUserAgent.udp()) {
+            callee.answerRequestsWith(r -> 202);
+            caller.sendingTo(callee.port()).sendStateless(caller.request(Request.OPTIONS, callee.contactUri("bob")).build());
+
+            assertThat(caller.statelessResponsesWithin(Duration.ofSeconds(3))).extracting(Response::getStatusCode)
+                    .containsExactly(202);
+            assertThat(caller.statelessResponsesWithin(Duration.ofMillis(10))).isEmpty();
+        }
+    }
+
+    @Test
     void agentOnAnotherLoopbackAddressSendsFromIt() {
         try (TestUserAgent other = TestUserAgent.onAddress("udp", "127.0.0.9"); TestUserAgent callee = TestUserAgent.udp()) {
             other.sendingTo(callee.port()).request(Request.OPTIONS, callee.contactUri("bob")).sendAsync();
