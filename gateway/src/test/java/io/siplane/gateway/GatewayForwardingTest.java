@@ -128,13 +128,14 @@ class GatewayForwardingTest {
         TestUserAgent alice = agent("udp");
         Request message = alice.request(Request.MESSAGE, "sip:bob@example.com").body("text/plain", "hello").build();
         String callId = SipHeaders.callId(message);
-        alice.sendStateless(message);
-        alice.awaitStatelessResponse(WAIT);
-        alice.sendStateless(message);
-        alice.awaitStatelessResponse(WAIT);
+        // each copy is sent again until answered, as a client retransmits: a copy sent the moment the first answer is
+        // in may reach the gateway's stack while it still finishes the first, and is then dropped
+        alice.sendStatelessUntilAnswered(message, WAIT);
+        alice.sendStatelessUntilAnswered(message, WAIT);
         List<StandInReplica.Received> got = proxyA.receivedFor(callId).isEmpty() ? proxyB.receivedFor(callId) : proxyA.receivedFor(callId);
-        assertThat(got).hasSize(2);
-        assertThat(got.get(0).request().toString()).isEqualTo(got.get(1).request().toString());
+        assertThat(got).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(got).extracting(r -> r.request().toString()).containsOnly(got.get(0).request().toString());
+        assertThat(proxyA.receivedFor(callId).isEmpty() || proxyB.receivedFor(callId).isEmpty()).as("one replica only").isTrue();
     }
 
     @Test
