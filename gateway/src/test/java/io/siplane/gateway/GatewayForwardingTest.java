@@ -128,24 +128,32 @@ class GatewayForwardingTest {
         TestUserAgent alice = agent("udp");
         Request message = alice.request(Request.MESSAGE, "sip:bob@example.com").body("text/plain", "hello").build();
         String callId = SipHeaders.callId(message);
-        alice.sendStateless(message);
-        alice.awaitStatelessResponse(WAIT);
-        alice.sendStateless(message);
-        alice.awaitStatelessResponse(WAIT);
+        // each copy is sent again until answered, as a client retransmits: a copy sent the moment the first answer is
+        // in may reach the gateway's stack while it still finishes the first, and is then dropped
+        alice.sendStatelessUntilAnswered(message, WAIT);
+        alice.sendStatelessUntilAnswered(message, WAIT);
         List<StandInReplica.Received> got = proxyA.receivedFor(callId).isEmpty() ? proxyB.receivedFor(callId) : proxyA.receivedFor(callId);
-        assertThat(got).hasSize(2);
-        assertThat(got.get(0).request().toString()).isEqualTo(got.get(1).request().toString());
+        assertThat(got).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(got).extracting(r -> r.request().toString()).containsOnly(got.get(0).request().toString());
+        assertThat(proxyA.receivedFor(callId).isEmpty() || proxyB.receivedFor(callId).isEmpty()).as("one replica only").isTrue();
     }
 
     @Test
     void manyCallIdsSpreadOverBothProxyReplicas() {
         TestUserAgent alice = agent("udp");
+        Set<String> sent = new HashSet<>();
         for (int i = 0; i < 40; i++) {
-            assertThat(alice.request(Request.MESSAGE, "sip:bob@example.com").body("text/plain", "m" + i).send().getStatusCode()).isEqualTo(200);
+            Request message = alice.request(Request.MESSAGE, "sip:bob@example.com").body("text/plain", "m" + i).build();
+            sent.add(SipHeaders.callId(message));
+            assertThat(alice.send(message).getStatusCode()).isEqualTo(200);
         }
-        assertThat(proxyA.received()).hasSizeGreaterThan(5);
-        assertThat(proxyB.received()).hasSizeGreaterThan(5);
-        assertThat(proxyA.received().size() + proxyB.received().size()).isEqualTo(40);
+        // only this test's Call-IDs: what an earlier test sent (a flood's tail, an ACK) may still be arriving
+        Set<String> atA = callIdsAt(proxyA, sent);
+        Set<String> atB = callIdsAt(proxyB, sent);
+        assertThat(atA).hasSizeGreaterThan(5);
+        assertThat(atB).hasSizeGreaterThan(5);
+        assertThat(atA).doesNotContainAnyElementsOf(atB);
+        assertThat(atA.size() + atB.size()).isEqualTo(40);
         assertThat(gateway.counter("siplane.gateway.forwarded", "pool", "proxy", "target", "127.0.0.2:" + proxyA.port())
                 + gateway.counter("siplane.gateway.forwarded", "pool", "proxy", "target", "127.0.0.3:" + proxyB.port()))
                 .isGreaterThanOrEqualTo(40);
@@ -156,19 +164,28 @@ class GatewayForwardingTest {
         TestUserAgent bob = agent("tcp");
         Response ok = bob.register("bob", "example.com").send();
         assertThat(ok.getStatusCode()).isEqualTo(200);
-        Request forwarded = registrar.received().get(0).request();
+        String callId = bob.registrationCallId("sip:bob@example.com");
+        Request forwarded = registrar.receivedFor(callId).get(0).request();
         List<String> path = SipHeaders.values(forwarded, "Path");
         assertThat(path).hasSize(1);
         assertThat(path.get(0)).contains("@127.0.0.1:" + gateway.sipPort()).contains(";lr");
-        assertThat(proxyA.received()).isEmpty();
-        assertThat(proxyB.received()).isEmpty();
+        assertThat(proxyA.receivedFor(callId)).isEmpty();
+        assertThat(proxyB.receivedFor(callId)).isEmpty();
+    }
+
+    /** The Call-IDs among {@code sent} that {@code replica} received. */
+    static Set<String> callIdsAt(StandInReplica replica, Set<String> sent) {
+        Set<String> out = new HashSet<>();
+        replica.received().stream().map(StandInReplica.Received::callId).filter(sent::contains).forEach(out::add);
+        return out;
     }
 
     @Test
     void aRequestRoutedToAFlowTokenLeavesOverTheUserAgentsOwnTcpConnection() throws Exception {
         TestUserAgent bob = agent("tcp");
         assertThat(bob.register("bob", "example.com").send().getStatusCode()).isEqualTo(200);
-        String path = SipHeaders.values(registrar.received().get(0).request(), "Path").get(0);
+        String path = SipHeaders.values(registrar.receivedFor(bob.registrationCallId("sip:bob@example.com")).get(0).request(),
+                "Path").get(0);
 
         // what a proxy does with the binding's Path (RFC 3327 §5.3): a Route to the gateway, Request-URI the contact
         TestUserAgent proxyLike = agent("udp");
@@ -212,9 +229,10 @@ class GatewayForwardingTest {
     @Test
     void optionsForTheGatewayItselfIsAnsweredByIt() {
         TestUserAgent ua = agent("udp");
-        assertThat(ua.request(Request.OPTIONS, "sip:127.0.0.1:" + gateway.sipPort()).send().getStatusCode()).isEqualTo(200);
-        assertThat(proxyA.received()).isEmpty();
-        assertThat(proxyB.received()).isEmpty();
+        Request options = ua.request(Request.OPTIONS, "sip:127.0.0.1:" + gateway.sipPort()).build();
+        assertThat(ua.send(options).getStatusCode()).isEqualTo(200);
+        assertThat(proxyA.receivedFor(SipHeaders.callId(options))).isEmpty();
+        assertThat(proxyB.receivedFor(SipHeaders.callId(options))).isEmpty();
     }
 
     @Test
@@ -250,11 +268,14 @@ class GatewayForwardingTest {
     void aFloodingSourceIsLimitedWhileAnotherSourceIsServed() {
         TestUserAgent flooder = agentOn("udp", "127.0.0.5");
         double droppedBefore = gateway.counter("siplane.gateway.flood.dropped");
+        Set<String> sent = new HashSet<>();
         for (int i = 0; i < 300; i++) {
-            flooder.sendStateless(flooder.request(Request.MESSAGE, "sip:bob@example.com").body("text/plain", "flood " + i).build());
+            Request message = flooder.request(Request.MESSAGE, "sip:bob@example.com").body("text/plain", "flood " + i).build();
+            sent.add(SipHeaders.callId(message));
+            flooder.sendStateless(message);
         }
         await().atMost(WAIT).until(() -> gateway.counter("siplane.gateway.flood.dropped") - droppedBefore >= 200);
-        long forwarded = proxyA.received().size() + proxyB.received().size();
+        long forwarded = callIdsAt(proxyA, sent).size() + callIdsAt(proxyB, sent).size();
         assertThat(forwarded).isLessThan(100);
 
         TestUserAgent innocent = agentOn("udp", "127.0.0.6");

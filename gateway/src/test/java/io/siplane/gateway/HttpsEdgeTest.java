@@ -39,7 +39,7 @@ class HttpsEdgeTest {
         certificate = SelfSignedCertificate.generate();
         locationPort = RedisFixture.freePort();
         location = RunningService.start(LocationServiceApplication.class, Map.of("server.port", String.valueOf(locationPort),
-                "spring.data.redis.url", RedisFixture.url(), "siplane.api.token", RunningGateway.TOKEN,
+                "spring.data.redis.url", RedisFixture.url(), "siplane.api.token", RunningGateway.TOKEN, "sip.enabled", "false",
                 "server.ssl.enabled", "true", "server.ssl.key-store", certificate.keyStore().toString(),
                 "server.ssl.key-store-type", "PKCS12", "server.ssl.key-store-password", SelfSignedCertificate.PASSWORD));
         gateway = RunningGateway.start(null, "gateway.registrar.targets=127.0.0.1:9", "gateway.proxy.targets=127.0.0.1:9",

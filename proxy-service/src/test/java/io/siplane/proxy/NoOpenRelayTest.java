@@ -3,7 +3,7 @@ package io.siplane.proxy;
 import static io.siplane.proxy.Agents.next;
 import static io.siplane.proxy.Agents.register;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 
@@ -46,7 +46,8 @@ class NoOpenRelayTest {
 
     @AfterEach
     void nothingReachedEvil() {
-        assertThatThrownBy(() -> evil.awaitRequest(QUIET)).as("a request reached the evil agent").isInstanceOf(IllegalStateException.class);
+        // every request counts, those the agent answered by itself too (awaitRequest never sees those)
+        await().during(QUIET).atMost(QUIET.plusSeconds(5)).until(() -> evil.requestsReceived() == 0);
     }
 
     private static String evilUri() {

@@ -40,6 +40,7 @@ class GracefulShutdownTest {
     private final int port = SipPorts.freeUdpAndTcpPort();
     private final BlockingQueue<IncomingRequest> ringing = new LinkedBlockingQueue<>();
     private SipEndpoint endpoint;
+    private SipDrain drain;
     private TestUserAgent caller;
     private TestUserAgent prober;
 
@@ -51,7 +52,7 @@ class GracefulShutdownTest {
             ringing.add(r);
         });
         SipRequestHandler options = handler(Request.OPTIONS, r -> r.respond(Response.OK));
-        SipDrain drain = new SipDrain(shutdown);
+        drain = new SipDrain(shutdown);
         endpoint = new SipEndpoint(SipProperties.of("127.0.0.1", port),
                 new SipRequestDispatcher(List.of(invite, options), Optional.empty(), SipFactories.get(), "", drain), drain);
         endpoint.start();
@@ -91,7 +92,8 @@ class GracefulShutdownTest {
         assertThat(servedAnswer.get(WAIT.toSeconds(), TimeUnit.SECONDS).getStatusCode()).isEqualTo(486);
 
         assertThat(probe().getStatusCode()).as("probe while draining").isEqualTo(503);
-        Thread.sleep(SipDrain.PROBER_SETTLE.toMillis() + 100);
+        // the prober knows; once the settle time has passed new requests are refused
+        Awaitility.await().atMost(WAIT).until(() -> !drain.announcing());
         Response refused = caller.sendAsync(invite()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertThat(refused.getStatusCode()).as("a new INVITE once the prober knows").isEqualTo(503);
         assertThat(((RetryAfterHeader) refused.getHeader(RetryAfterHeader.NAME)).getRetryAfter()).isEqualTo(3);

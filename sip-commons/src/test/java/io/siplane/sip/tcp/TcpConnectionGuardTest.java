@@ -1,6 +1,7 @@
 package io.siplane.sip.tcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -46,8 +47,10 @@ class TcpConnectionGuardTest {
         try {
             assertThat(idle).hasSize(40);
             assertThat(Liveness.answers(RawSipClient.loopback(PORT), "TCP", "example.com", Duration.ofSeconds(5))).isTrue();
-            Thread.sleep(300);
-            assertThat(StackThreads.tcpConnectionThreads() - before).as("two threads per connection").isLessThanOrEqualTo(2 * 10 + 2);
+            // the threads of the connections refused over the limit end on their own: wait for them, boundedly
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
+                    assertThat(StackThreads.tcpConnectionThreads() - before).as("two threads per connection")
+                            .isLessThanOrEqualTo(2 * 10 + 2));
         } finally {
             TcpAbuse.closeAll(idle);
         }
@@ -59,11 +62,13 @@ class TcpConnectionGuardTest {
             quiet.connect(server());
             alive.connect(server());
             long t0 = System.nanoTime();
-            for (int i = 0; i < 10; i++) {
+            // a keep-alive on one connection every 300 ms for as long as the quiet one stays open (at most 10 s)
+            boolean quietClosed = false;
+            for (int i = 0; i < 33 && !quietClosed; i++) {
                 alive.getOutputStream().write("\r\n\r\n".getBytes());
-                Thread.sleep(300);
+                quietClosed = closedWithin(quiet, Duration.ofMillis(300));
             }
-            assertThat(closedWithin(quiet, Duration.ofSeconds(3))).as("the quiet connection is closed").isTrue();
+            assertThat(quietClosed).as("the quiet connection is closed").isTrue();
             assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(1400);
             alive.getOutputStream().write(Liveness.options("TCP", PORT, 5, "example.com"));
             assertThat(firstLine(alive)).as("the connection that sent keep-alives").isEqualTo("SIP/2.0 200 OK");
@@ -75,7 +80,8 @@ class TcpConnectionGuardTest {
         TcpAbuse.StreamOutcome slow = TcpAbuse.slowSend(server(), Liveness.options("TCP", PORT, 5, "example.com"),
                 Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ZERO);
         assertThat(slow.closedByServer()).isTrue();
-        assertThat(slow.elapsed()).isBetween(Duration.ofMillis(900), Duration.ofMillis(2500));
+        // the whole message at 100 ms a byte would take over 20 s: a cut well before that is the 1 s timeout's
+        assertThat(slow.elapsed()).isBetween(Duration.ofMillis(900), Duration.ofSeconds(6));
         assertThat(slow.received()).isEmpty();
     }
 

@@ -84,6 +84,8 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
     private final Map<String, ReceivedRequest> invitesByBranch = new ConcurrentHashMap<>();
     private final BlockingQueue<Response> strayResponses = new LinkedBlockingQueue<>();
     private final BlockingQueue<ReceivedRequest> received = new LinkedBlockingQueue<>();
+    private final Set<String> handedOut = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger requestsReceived = new AtomicInteger();
     private final Map<String, AtomicLong> cseqByCallId = new ConcurrentHashMap<>();
     private final Map<String, String> callIdByAor = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> ncByNonce = new ConcurrentHashMap<>();
@@ -449,6 +451,20 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
         throw new IllegalStateException("no response to " + request.getMethod() + " within " + timeout);
     }
 
+    /** Every response matching no client transaction that arrives within {@code window} (none: an empty list). */
+    public java.util.List<Response> statelessResponsesWithin(Duration window) {
+        java.util.List<Response> out = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + window.toNanos();
+        try {
+            for (Response r; (r = strayResponses.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) != null; ) {
+                out.add(r);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return out;
+    }
+
     /** The next response that matched no client transaction (answers to {@link #sendStateless}). */
     public Response awaitStatelessResponse(Duration timeout) {
         return poll(strayResponses, timeout, "response");
@@ -456,7 +472,44 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
 
     /** The next request received that {@link #answerRequestsWith} did not answer. */
     public ReceivedRequest awaitRequest(Duration timeout) {
-        return poll(received, timeout, "request");
+        ReceivedRequest r = poll(received, timeout, "request");
+        handedOut.add(identity(r));
+        return r;
+    }
+
+    /**
+     * The next request received, which must be a {@code method}: retransmissions of requests already returned are
+     * skipped (over UDP a request is sent again until its first response, e.g. an INVITE the test has not answered yet
+     * within T1), any other request fails.
+     */
+    public ReceivedRequest awaitRequest(String method, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            ReceivedRequest r = poll(received, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())), method);
+            if (!handedOut.add(identity(r))) {
+                continue;
+            }
+            if (!r.method().equals(method)) {
+                throw new IllegalStateException("expected a " + method + ", received " + r.request());
+            }
+            return r;
+        }
+    }
+
+    /** RFC 3261 §17.2.3: a request is the same one again when method, top Via branch, Call-ID and CSeq are. */
+    private static String identity(ReceivedRequest r) {
+        Request request = r.request();
+        return r.method() + " " + ((ViaHeader) request.getHeader(ViaHeader.NAME)).getBranch() + " "
+                + ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId() + " "
+                + ((CSeqHeader) request.getHeader(CSeqHeader.NAME)).getSeqNumber();
+    }
+
+    /**
+     * How many requests reached this agent, those {@link #answerRequestsWith} answered included (they are not queued for
+     * {@link #awaitRequest}): what an agent that must receive nothing checks.
+     */
+    public int requestsReceived() {
+        return requestsReceived.get();
     }
 
     /** Answers every incoming request (except ACK) with the status the function returns, instead of queueing it. */
@@ -466,6 +519,7 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
 
     @Override
     public void processRequest(RequestEvent event) {
+        requestsReceived.incrementAndGet();
         ReceivedRequest r = new ReceivedRequest(event, factories, contactUri(defaultUser));
         String branch = ((ViaHeader) event.getRequest().getHeader(ViaHeader.NAME)).getBranch();
         if (Request.INVITE.equals(r.method()) && branch != null) {
