@@ -34,6 +34,8 @@ import org.springframework.context.SmartLifecycle;
 import io.siplane.sip.message.SipResponses;
 import io.siplane.sip.parser.GuardedMessageParserFactory;
 import io.siplane.sip.shutdown.SipDrain;
+import io.siplane.sip.transport.HopRouter;
+import io.siplane.sip.transport.ProviderSender;
 
 /**
  * One JAIN-SIP stack with a listening point and a {@link SipProvider} per transport, started and stopped with the
@@ -54,6 +56,7 @@ public class SipEndpoint implements SmartLifecycle {
     private final SipProperties properties;
     private final SipListener listener;
     private final SipDrain drain;
+    private final ProviderSender sender;
     private final SipFactories factories = SipFactories.get();
     private volatile SipStack stack;
     private volatile Map<Transport, SipProvider> providers = Map.of();
@@ -67,9 +70,23 @@ public class SipEndpoint implements SmartLifecycle {
 
     /** An endpoint that drains through {@code drain}, the same object its dispatcher admits requests with. */
     public SipEndpoint(SipProperties properties, SipListener listener, SipDrain drain) {
+        this(properties, listener, drain, new ProviderSender());
+    }
+
+    /**
+     * An endpoint that attaches its providers to {@code sender} when it starts: the sender is a bean of its own that
+     * the handlers take, built before the dispatcher and this endpoint (no construction cycle).
+     */
+    public SipEndpoint(SipProperties properties, SipListener listener, SipDrain drain, ProviderSender sender) {
         this.properties = properties;
         this.listener = listener;
         this.drain = drain;
+        this.sender = sender;
+    }
+
+    /** The sender over this endpoint's providers (usable once started). */
+    public ProviderSender sender() {
+        return sender;
     }
 
     @Override
@@ -101,6 +118,7 @@ public class SipEndpoint implements SmartLifecycle {
         this.providers = Collections.unmodifiableMap(newProviders);
         this.scannerThreads = created.scannerThreads();
         this.readerThreads = readerThreads();
+        sender.attach(newProviders);
         log.info("SIP listening on {}:{} ({}){}, advertised as {}:{}, stack {}", properties.bindAddress(), properties.port(),
                 properties.transports().stream().map(Transport::token).sorted().collect(Collectors.joining(",")),
                 properties.transports().contains(Transport.TLS) ? ", TLS on " + properties.tls().port() : "",
@@ -115,6 +133,7 @@ public class SipEndpoint implements SmartLifecycle {
         }
         drain(current);
         stack = null;
+        sender.detach();
         for (SipProvider provider : providers.values()) {
             try {
                 provider.removeSipListener(listener);
@@ -290,6 +309,8 @@ public class SipEndpoint implements SmartLifecycle {
         p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", String.valueOf(properties.udpBufferSize()));
         p.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", String.valueOf(properties.udpBufferSize()));
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+        // a request carries the next hop its handler chose (HopRouter.sendTo); others route as RFC 3261 §8.1.2 says
+        p.setProperty("javax.sip.ROUTER_PATH", HopRouter.class.getName());
         if (properties.transports().contains(Transport.TLS)) {
             p.putAll(TlsStores.stackProperties(properties.tls()));
         }

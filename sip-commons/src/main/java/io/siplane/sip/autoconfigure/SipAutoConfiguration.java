@@ -26,6 +26,7 @@ import io.siplane.sip.pipeline.SipRequestHandler;
 import io.siplane.sip.pipeline.SipResponseHandler;
 import io.siplane.sip.shutdown.SipDrain;
 import io.siplane.sip.shutdown.SipShutdownProperties;
+import io.siplane.sip.transport.ProviderSender;
 
 /**
  * A SIP stack for every application that has sip-commons on its classpath ({@code sip.enabled=false} to opt out):
@@ -51,6 +52,16 @@ public class SipAutoConfiguration {
         return new SipDrain(properties);
     }
 
+    /**
+     * The sender the handlers use: it exists before them, the dispatcher and the endpoint, which attaches its
+     * providers at start.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public ProviderSender providerSender() {
+        return new ProviderSender();
+    }
+
     @Bean
     @ConditionalOnMissingBean
     public SipRequestDispatcher sipRequestDispatcher(ObjectProvider<SipRequestHandler> handlers,
@@ -66,8 +77,8 @@ public class SipAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public SipEndpoint sipEndpoint(SipProperties properties, SipRequestDispatcher dispatcher, SipDrain drain,
-            ObjectProvider<MeterRegistry> meters) {
-        SipEndpoint endpoint = new SipEndpoint(properties, dispatcher, drain);
+            ProviderSender sender, ObjectProvider<MeterRegistry> meters) {
+        SipEndpoint endpoint = new SipEndpoint(properties, dispatcher, drain, sender);
         meters.ifAvailable(registry -> FunctionCounter.builder("siplane.sip.udp.dropped", endpoint, SipEndpoint::droppedUdpMessages)
                 .description("UDP datagrams dropped because the receive queue was full (overload)")
                 .register(registry));

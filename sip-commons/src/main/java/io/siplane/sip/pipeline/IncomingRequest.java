@@ -22,42 +22,68 @@ import io.siplane.sip.message.SipResponses;
 import io.siplane.sip.message.SourceAddress;
 
 /**
- * One received request and the ways to answer it. Answers go out statelessly through the {@link SipProvider}
- * unless the handler asked for a {@link #serverTransaction() server transaction} first.
+ * One received request and the ways to answer it, whichever engine received it. From the Netty transport an answer
+ * goes back through the {@link Responder} it gave (the socket or connection the request came on). From the JAIN-SIP
+ * RI (the proxy) answers go out statelessly through the {@link SipProvider} unless the handler asked for a
+ * {@link #serverTransaction() server transaction} first.
  */
 public final class IncomingRequest {
 
+    /** How a stateless answer leaves: given by the engine that received the request. */
+    @FunctionalInterface
+    public interface Responder {
+        void send(Response response) throws SipException;
+    }
+
+    private final Request request;
     private final RequestEvent event;
     private final SipProvider provider;
+    private final Responder responder;
     private final SourceAddress source;
     private final SipFactories factories;
     private final String serverName;
     private final AtomicBoolean finalResponseSent = new AtomicBoolean();
     private volatile ServerTransaction serverTransaction;
 
+    /** A request received by the JAIN-SIP RI: answered through {@code provider} or a server transaction. */
     public IncomingRequest(RequestEvent event, SipProvider provider, SourceAddress source, SipFactories factories,
             String serverName) {
+        this.request = event.getRequest();
         this.event = event;
         this.provider = provider;
+        this.responder = provider::sendResponse;
         this.source = source;
         this.factories = factories;
         this.serverName = serverName;
         this.serverTransaction = event.getServerTransaction();
     }
 
+    /** A request received by a transport of our own (Netty): answered statelessly through {@code responder}. */
+    public IncomingRequest(Request request, SourceAddress source, Responder responder, SipFactories factories,
+            String serverName) {
+        this.request = request;
+        this.event = null;
+        this.provider = null;
+        this.responder = responder;
+        this.source = source;
+        this.factories = factories;
+        this.serverName = serverName;
+    }
+
     public Request request() {
-        return event.getRequest();
+        return request;
     }
 
     public String method() {
-        return event.getRequest().getMethod();
+        return request.getMethod();
     }
 
+    /** The RI's event, or {@code null} when the request came through a transport of our own. */
     public RequestEvent event() {
         return event;
     }
 
-    /** The provider (and so the transport) the request arrived on. */
+    /** The RI provider (and so the transport) the request arrived on, or {@code null} outside the RI. */
     public SipProvider provider() {
         return provider;
     }
@@ -86,8 +112,11 @@ public final class IncomingRequest {
      */
     public synchronized ServerTransaction serverTransaction() throws TransactionUnavailableException {
         if (serverTransaction == null) {
+            if (provider == null) {
+                throw new TransactionUnavailableException("this request came through a stateless transport");
+            }
             try {
-                serverTransaction = provider.getNewServerTransaction(event.getRequest());
+                serverTransaction = provider.getNewServerTransaction(request);
             } catch (TransactionAlreadyExistsException e) {
                 throw new TransactionUnavailableException("a transaction already exists for this request (retransmission)", e);
             }
@@ -97,12 +126,12 @@ public final class IncomingRequest {
 
     /** A response with a To-tag (and a Server header when configured), ready to be completed and sent. */
     public Response response(int status) {
-        return withServer(SipResponses.create(factories.messages(), event.getRequest(), status));
+        return withServer(SipResponses.create(factories.messages(), request, status));
     }
 
     /** A response with our own reason phrase. */
     public Response response(int status, String reasonPhrase) {
-        return withServer(SipResponses.create(factories.messages(), event.getRequest(), status, reasonPhrase));
+        return withServer(SipResponses.create(factories.messages(), request, status, reasonPhrase));
     }
 
     /** Sends {@code response}: through the server transaction if there is one, else statelessly. */
@@ -112,7 +141,7 @@ public final class IncomingRequest {
             if (st != null) {
                 st.sendResponse(response);
             } else {
-                provider.sendResponse(response);
+                responder.send(response);
             }
         } catch (InvalidArgumentException e) {
             throw new SipException("cannot send " + response.getStatusCode() + ": " + e.getMessage(), e);
