@@ -14,7 +14,18 @@ import javax.sip.TransactionTerminatedEvent;
  */
 public interface SipResponseHandler {
 
-    void processResponse(ResponseEvent event) throws Exception;
+    /** A response from the JAIN-SIP RI (the proxy): with its client transaction when it has one. */
+    default void processResponse(ResponseEvent event) throws Exception {
+        throw new UnsupportedOperationException(getClass().getName() + " takes responses from the Netty transport only");
+    }
+
+    /**
+     * A response received by a transport of our own (Netty), for a request sent statelessly through a
+     * {@code SipSender}. Runs on the event loop that read it: never block.
+     */
+    default void onResponse(IncomingResponse response) throws Exception {
+        throw new UnsupportedOperationException(getClass().getName() + " takes responses from the JAIN-SIP RI only");
+    }
 
     default void processTimeout(TimeoutEvent event) throws Exception {
     }
