@@ -107,6 +107,8 @@ Environment (defaults in brackets):
   PORT_OFFSET             added to every port, to run beside something that holds them [0]
   DEMO_SUBSCRIBERS        subscribers provisioned with generated passwords ["alice bob"; empty: none]
   JAVA_OPTS               JVM flags of every service [$JAVA_OPTS]
+  <SERVICE>_JAVA_OPTS     JVM flags of one kind of service instead (GATEWAY_, REGISTRAR_, PROXY_, REDIRECT_,
+                          LOCATION_JAVA_OPTS), e.g. PROXY_JAVA_OPTS for the proxies' collector
   RUN_START_TIMEOUT       seconds a service may take to become healthy [180]
   RUN_PARALLEL            services starting at the same time [2]
   RUN_STOP_TIMEOUT        seconds a service may take to stop before it is killed [30]
@@ -418,8 +420,12 @@ check_ports() {
 # Start and stop
 # ---------------------------------------------------------------------------------------------------------
 launch() { # name module http sip
-    local name=$1 module=$2 http=$3 sip=$4 jar args env_extra=()
+    local name=$1 module=$2 http=$3 sip=$4 jar args env_extra=() kind opts_var opts
     jar=$(jar_of "$module") || die "no jar for $module after the build"
+    # per kind of service: GATEWAY_JAVA_OPTS, REGISTRAR_JAVA_OPTS, PROXY_JAVA_OPTS, … else JAVA_OPTS
+    kind=${module%-service}
+    opts_var="${kind^^}_JAVA_OPTS"
+    opts=${!opts_var:-$JAVA_OPTS}
     args=("--server.port=$http" "--server.address=$HTTP_BIND_ADDRESS")
     # the gateway's actuator stays on loopback whatever HTTP_BIND_ADDRESS is
     [ "$name" = gateway ] && args+=("--management.server.port=$(actuator_port gateway "$http")" "--management.server.address=127.0.0.1")
@@ -432,7 +438,7 @@ launch() { # name module http sip
     env REDIS_URL="$REDIS_URL" SIP_DOMAIN="$SIP_DOMAIN" PLATFORM_API_TOKEN="$PLATFORM_API_TOKEN" \
         SIP_NONCE_SECRET="$SIP_NONCE_SECRET" SIP_BIND_ADDRESS="$SIP_BIND_ADDRESS" \
         SIP_ADVERTISED_ADDRESS="$SIP_ADVERTISED_ADDRESS" LOCATION_URL="$LOCATION_URL" "${env_extra[@]}" \
-        setsid "$JAVA" $JAVA_OPTS "-Dsiplane.run.service=$name" "-Dsiplane.run=$ROOT" -jar "$jar" "${args[@]}" \
+        setsid "$JAVA" $opts "-Dsiplane.run.service=$name" "-Dsiplane.run=$ROOT" -jar "$jar" "${args[@]}" \
         </dev/null >"$LOG_DIR/$name.log" 2>&1 {LOCK_FD}>&- &
     printf '%s\n' "$!" >"$PID_DIR/$name.pid"
     disown "$!" # watched through its pid file; no "Killed" notices from bash

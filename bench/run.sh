@@ -137,6 +137,9 @@ machine_info() {
         [ "$WITH_KAMAILIO" = yes ] && echo "kamailio: $(kamailio -v 2>/dev/null | awk '/^version/ { print $3; exit }')"
         have wrk && echo "wrk: $(wrk -v 2>&1 | awk '/^wrk/ { print $2; exit }')"
         echo "JAVA_OPTS: ${BENCH_JAVA_OPTS:-(run.sh default)}"
+        for v in GATEWAY_JAVA_OPTS REGISTRAR_JAVA_OPTS PROXY_JAVA_OPTS REDIRECT_JAVA_OPTS LOCATION_JAVA_OPTS; do
+            [ -n "${!v:-}" ] && echo "$v: ${!v}"
+        done
         echo "load average at start: $(loadavg)"
         echo "command: bench/run.sh $ARGS"
     } >"$OUT/machine.txt"
