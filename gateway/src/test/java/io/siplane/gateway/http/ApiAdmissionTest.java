@@ -1,9 +1,12 @@
 package io.siplane.gateway.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.time.Duration;
+
+import jakarta.servlet.Filter;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockFilterChain;
@@ -11,8 +14,8 @@ import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.siplane.guard.InvalidApiTokenException;
 import io.siplane.guard.ProblemWriter;
-import jakarta.servlet.Filter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -39,6 +42,14 @@ class ApiAdmissionTest {
     void theRateLimitRunsBeforeTheTokenCheck() {
         assertThat(admission.apiRateLimitFilter(properties, problems, new SimpleMeterRegistry()).getOrder())
                 .isLessThan(admission.apiTokenFilter(properties, problems).getOrder());
+    }
+
+    @Test
+    void aShortTokenStopsTheGatewayAsItStopsLocationService() {
+        HttpEdgeProperties weak = new HttpEdgeProperties(properties.locationUrl(), "short-token", properties.connectTimeout(),
+                properties.readTimeout(), properties.retryAfter(), properties.rateLimit(), "");
+        assertThatThrownBy(() -> admission.apiTokenFilter(weak, problems)).isInstanceOf(InvalidApiTokenException.class)
+                .hasMessageContaining("shorter than 16");
     }
 
     @Test
