@@ -1,5 +1,7 @@
 package io.siplane.gateway.http;
 
+import jakarta.servlet.Filter;
+
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -56,7 +58,7 @@ class ApiAdmission {
         return registered(new BearerTokenFilter(ApiToken.of(properties.apiToken()), RoutePaths.of(API).negate(), problems), ORDER);
     }
 
-    private static <F extends jakarta.servlet.Filter> FilterRegistrationBean<F> registered(F filter, int order) {
+    private static <F extends Filter> FilterRegistrationBean<F> registered(F filter, int order) {
         FilterRegistrationBean<F> registration = new FilterRegistrationBean<>(filter);
         registration.setOrder(order);
         registration.addUrlPatterns("/*");
