@@ -48,28 +48,38 @@ def load_all(path):
 # Dockerfiles
 # ---------------------------------------------------------------------------------------------------------
 def check_dockerfiles(c, repo):
+    """docker/Dockerfile, the one template: a shared build and runtime, one stage per service with its ports."""
+    c.scope = "docker/Dockerfile"
+    path = repo / "docker" / "Dockerfile"
+    if not c.check(path.is_file(), "exists"):
+        return
+    text = path.read_text()
+    others = sorted(str(p.relative_to(repo)) for p in repo.glob("*/Dockerfile") if p.resolve() != path.resolve())
+    c.check(not others, f"no per-service Dockerfile beside the template: {others}")
+    froms = re.findall(r"^FROM\s+(\S+)", text, re.M)
+    bases = [f for f in froms if f != "service"]
+    c.check(len(froms) >= 2, f"multi-stage (found {len(froms)} FROM)")
+    c.check(all(":" in f and not f.endswith(":latest") for f in bases), f"base images pinned by tag: {bases}")
+    c.check(re.search(r'-pl "\$SERVICE" -am', text) is not None, "builds the SERVICE module with -pl … -am")
+    c.check("extract --layers" in text, "extracts the Spring Boot layers")
+    classifier = re.search(r"<classifier>(\w+)</classifier>", (repo / "pom.xml").read_text())
+    if classifier:  # the executable jar is the classified one; the plain jar is not runnable
+        c.check(f"-{classifier[1]}.jar extract" in text, f"extracts the executable -{classifier[1]}.jar")
+    user = re.findall(r"^USER\s+(\S+)", text, re.M)
+    c.check(bool(user) and not user[-1].startswith(("root", "0")), f"runs as a non-root user: {user}")
+    c.check(re.search(r"^HEALTHCHECK .*CMD", text, re.M) is not None, "has a HEALTHCHECK")
+    stages = {m[1]: m[2] for m in re.finditer(r"^FROM\s+service\s+AS\s+(\S+)\n(.*?)(?=^FROM |\Z)", text, re.M | re.S)}
     for name, (http, sip) in SERVICES.items():
-        c.scope = f"{name}/Dockerfile"
-        path = repo / name / "Dockerfile"
-        if not c.check(path.is_file(), "exists"):
+        c.scope = f"docker/Dockerfile:{name}"
+        stage = stages.get(name)
+        if not c.check(stage is not None, "has a stage FROM service AS " + name):
             continue
-        text = path.read_text()
-        froms = re.findall(r"^FROM\s+(\S+)", text, re.M)
-        c.check(len(froms) >= 2, f"multi-stage (found {len(froms)} FROM)")
-        c.check(all(":" in f and not f.endswith(":latest") for f in froms), f"base images pinned by tag: {froms}")
-        c.check(re.search(rf"-pl {re.escape(name)} -am", text) is not None, "builds its module with -pl … -am")
-        c.check("extract --layers" in text, "extracts the Spring Boot layers")
-        classifier = re.search(r"<classifier>(\w+)</classifier>", (repo / "pom.xml").read_text())
-        if classifier:  # the executable jar is the classified one; the plain jar is not runnable
-            c.check(f"-{classifier[1]}.jar extract" in text, f"extracts the executable -{classifier[1]}.jar")
-        user = re.findall(r"^USER\s+(\S+)", text, re.M)
-        c.check(bool(user) and not user[-1].startswith(("root", "0")), f"runs as a non-root user: {user}")
-        c.check(re.search(r"^HEALTHCHECK .*CMD", text, re.M) is not None, "has a HEALTHCHECK")
-        exposed = set(" ".join(re.findall(r"^EXPOSE\s+(.+)$", text, re.M)).split())
+        exposed = set(" ".join(re.findall(r"^EXPOSE\s+(.+)$", stage, re.M)).split())
         c.check(f"{http}/tcp" in exposed, f"EXPOSEs HTTP {http}/tcp: {sorted(exposed)}")
         if sip:
             c.check({f"{sip}/udp", f"{sip}/tcp"} <= exposed, f"EXPOSEs SIP {sip} udp+tcp: {sorted(exposed)}")
-        c.check(re.search(rf"SERVER_PORT={http}\b", text) is not None, f"SERVER_PORT={http}")
+            c.check(re.search(rf"SIP_PORT={sip}\b", stage) is not None, f"SIP_PORT={sip}")
+        c.check(re.search(rf"SERVER_PORT={http}\b", stage) is not None, f"SERVER_PORT={http}")
     c.scope = "docker"
     for script in ("entrypoint.sh", "healthcheck.sh"):
         c.check((repo / "docker" / script).is_file(), f"docker/{script} exists")
@@ -130,8 +140,11 @@ def check_compose(c, path, repo):
         c.check(all(d in services for d in (depends or {})), "depends_on only on defined services")
         build = service.get("build", {})
         dockerfile = Path(build.get("context", ".")) / build.get("dockerfile", "Dockerfile")
-        c.check(dockerfile.resolve() == (repo / name / "Dockerfile").resolve(),
-                f"built from {name}/Dockerfile with the repository root as context: {dockerfile}")
+        c.check(dockerfile.resolve() == (repo / "docker" / "Dockerfile").resolve()
+                and Path(build.get("context", ".")).resolve() == repo.resolve(),
+                f"built from docker/Dockerfile with the repository root as context: {dockerfile}")
+        c.check(build.get("target") == name and (build.get("args") or {}).get("SERVICE") == name,
+                f"builds stage {name} of module {name}: target={build.get('target')}, args={build.get('args')}")
         c.check(env.get("SERVER_PORT") == str(http), f"SERVER_PORT={http}: {env.get('SERVER_PORT')}")
         if sip:
             c.check(env.get("SIP_PORT") == str(sip), f"SIP_PORT={sip}: {env.get('SIP_PORT')}")

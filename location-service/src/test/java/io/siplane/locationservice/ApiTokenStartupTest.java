@@ -10,7 +10,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
-import io.siplane.locationservice.security.InvalidApiTokenException;
+import io.siplane.guard.InvalidApiTokenException;
 import io.siplane.testsupport.RedisFixture;
 
 @ExtendWith(OutputCaptureExtension.class)

@@ -9,17 +9,16 @@ import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.siplane.guard.ClientRateLimiter;
 import io.siplane.sip.net.Cidr;
 
 /**
- * Per-source-address request limiting, like Kamailio's pike: a token bucket per source IP; requests beyond it are
- * dropped unanswered (answering a flood only feeds it) and counted. Sources in the allow-list are never limited (nor
- * are the replicas: the caller does not ask for them).
+ * Per-source-address request limiting, like Kamailio's pike: a token bucket per source IP (the project's one
+ * {@link ClientRateLimiter}, the REST API's too); requests beyond it are dropped unanswered (answering a flood only
+ * feeds it) and counted. Sources in the allow-list are never limited (nor are the replicas: the caller does not ask
+ * for them).
  */
 public final class FloodGuard {
 
@@ -31,7 +30,7 @@ public final class FloodGuard {
     private final int burst;
     private final List<Cidr> allow;
     private final LongSupplier clock;
-    private final Cache<String, TokenBucket> buckets;
+    private final ClientRateLimiter buckets;
     private final Counter dropped;
     private volatile long lastWarning;
 
@@ -42,10 +41,7 @@ public final class FloodGuard {
         this.burst = burst;
         this.allow = allow.stream().map(Cidr::parse).toList();
         this.clock = clock;
-        // a bucket idle long enough to have refilled completely is the same as a new one: forget it
-        long refillNanos = (long) Math.ceil(burst / ratePerSecond * 1e9);
-        this.buckets = Caffeine.newBuilder().maximumSize(trackedSources)
-                .expireAfterAccess(Duration.ofNanos(Math.max(refillNanos, Duration.ofSeconds(1).toNanos()))).build();
+        this.buckets = new ClientRateLimiter(ratePerSecond, burst, trackedSources, clock);
         this.dropped = Counter.builder("siplane.gateway.flood.dropped")
                 .description("requests dropped because their source exceeded its rate").register(meters);
     }
@@ -55,12 +51,11 @@ public final class FloodGuard {
         if (!enabled || allowListed(sourceIp)) {
             return true;
         }
-        long now = clock.getAsLong();
-        TokenBucket bucket = buckets.get(sourceIp, ip -> new TokenBucket(burst, ratePerSecond, now));
-        if (bucket.tryTake(now)) {
+        if (buckets.admit(sourceIp)) {
             return true;
         }
         dropped.increment();
+        long now = clock.getAsLong();
         if (now - lastWarning > WARN_EVERY_NANOS) {
             lastWarning = now;
             log.warn("source {} exceeds {} requests/s (burst {}): dropping its excess ({} dropped in total)", sourceIp,

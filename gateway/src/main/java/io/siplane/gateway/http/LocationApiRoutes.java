@@ -20,19 +20,15 @@ import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.client.ResourceAccessException;
-import org.springframework.web.servlet.function.HandlerFilterFunction;
 import org.springframework.web.servlet.function.RequestPredicates;
 import org.springframework.web.servlet.function.RouterFunction;
-import org.springframework.web.servlet.function.RouterFunctions;
 import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
-import io.micrometer.core.instrument.MeterRegistry;
-
 /**
- * {@code /api/v1/**} → location-service through Spring Cloud Gateway (server-webmvc): per-client rate limit (429),
- * then token required here, passed on; location-service unreachable or silent → 503 problem+json within the
- * connect/read timeouts.
+ * {@code /api/v1/**} → location-service through Spring Cloud Gateway (server-webmvc), behind the per-client rate limit
+ * (429) and the token, required here and passed on ({@link ApiAdmission}); location-service unreachable or silent →
+ * 503 problem+json within the connect/read timeouts.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(HttpEdgeProperties.class)
@@ -43,15 +39,10 @@ class LocationApiRoutes {
     private static final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
     @Bean
-    RouterFunction<ServerResponse> locationApi(HttpEdgeProperties properties, MeterRegistry meters) {
-        HandlerFilterFunction<ServerResponse, ServerResponse> token = new BearerTokenFilter(properties.apiToken());
-        // the rate limit first: a client guessing tokens is limited like any other
-        HandlerFilterFunction<ServerResponse, ServerResponse> admission = properties.rateLimit().enabled()
-                ? new ClientRateLimit(properties.rateLimit(), meters, System::nanoTime).andThen(token) : token;
+    RouterFunction<ServerResponse> locationApi(HttpEdgeProperties properties) {
         return route("location-api")
                 .route(RequestPredicates.path("/api/v1/**"), http())
                 .before(uri(properties.locationUrl()))
-                .filter(admission)
                 .onError(ResourceAccessException.class::isInstance, (error, request) -> unavailable(properties, error, request))
                 .build();
     }
@@ -62,15 +53,11 @@ class LocationApiRoutes {
      * ({@code siplane.api.public-docs}), the Authorization header passes through.
      */
     @Bean
-    RouterFunction<ServerResponse> locationApiDocs(HttpEdgeProperties properties, MeterRegistry meters) {
-        RouterFunctions.Builder builder = route("location-api-docs")
+    RouterFunction<ServerResponse> locationApiDocs(HttpEdgeProperties properties) {
+        return route("location-api-docs")
                 .route(RequestPredicates.path("/v3/api-docs").or(RequestPredicates.path("/v3/api-docs/**"))
                         .or(RequestPredicates.path("/swagger-ui.html")).or(RequestPredicates.path("/swagger-ui/**")), http())
-                .before(uri(properties.locationUrl()));
-        if (properties.rateLimit().enabled()) {
-            builder = builder.filter(new ClientRateLimit(properties.rateLimit(), meters, System::nanoTime));
-        }
-        return builder
+                .before(uri(properties.locationUrl()))
                 .onError(ResourceAccessException.class::isInstance, (error, request) -> unavailable(properties, error, request))
                 .build();
     }

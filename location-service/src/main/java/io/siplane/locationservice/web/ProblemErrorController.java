@@ -12,6 +12,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.RequestMapping;
 
+import io.siplane.guard.ProblemWriter;
+
 /**
  * Replaces Boot's error page: whatever ends in the container's error dispatch (an error raised
  * outside Spring MVC's handlers) is answered with problem+json too, never HTML or a stack trace.

@@ -19,6 +19,8 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.filter.OncePerRequestFilter;
 
+import io.siplane.guard.ProblemWriter;
+
 /**
  * Refuses request bodies over the limit with 413: at once when Content-Length announces it, and
  * while reading for bodies without a length (chunked), by failing the read with

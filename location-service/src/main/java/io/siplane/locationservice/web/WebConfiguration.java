@@ -13,13 +13,21 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
+import io.siplane.guard.ProblemWriter;
 import io.siplane.locationservice.ApiProperties;
 import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.type.LogicalType;
 
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration {
+
+    /** problem+json where Spring MVC's exception handling does not reach: the filters and the container's errors */
+    @Bean
+    ProblemWriter problemWriter(JsonMapper json) {
+        return new ProblemWriter(json);
+    }
 
     @Bean
     FilterRegistrationBean<RequestBodyLimitFilter> requestBodyLimitFilter(ApiProperties properties, ProblemWriter problems) {

@@ -19,7 +19,7 @@ import io.siplane.sip.RunningEndpoint;
 import io.siplane.testsupport.sip.SipPorts;
 import io.siplane.testsupport.torture.Liveness;
 import io.siplane.testsupport.torture.RawSipClient;
-import io.siplane.testsupport.torture.StackThreads;
+import io.siplane.testsupport.torture.ServingThreads;
 import io.siplane.testsupport.torture.TcpAbuse;
 
 /** TCP clients that hold connections without using them no longer lock the others out. */
@@ -42,14 +42,14 @@ class TcpConnectionGuardTest {
 
     @Test
     void aNewClientIsServedWhileIdleConnectionsFillTheLimitAndTheyStayWithinIt() throws Exception {
-        int before = StackThreads.tcpConnectionThreads();
+        int before = ServingThreads.tcpConnectionThreads();
         List<Socket> idle = TcpAbuse.openIdle(server(), 40, Duration.ofMillis(500));
         try {
             assertThat(idle).hasSize(40);
             assertThat(Liveness.answers(RawSipClient.loopback(PORT), "TCP", "example.com", Duration.ofSeconds(5))).isTrue();
             // the threads of the connections refused over the limit end on their own: wait for them, boundedly
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
-                    assertThat(StackThreads.tcpConnectionThreads() - before).as("two threads per connection")
+                    assertThat(ServingThreads.tcpConnectionThreads() - before).as("two threads per connection")
                             .isLessThanOrEqualTo(2 * 10 + 2));
         } finally {
             TcpAbuse.closeAll(idle);

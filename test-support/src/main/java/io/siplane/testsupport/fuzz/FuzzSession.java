@@ -32,7 +32,7 @@ import io.siplane.testsupport.torture.HeapProbe;
 import io.siplane.testsupport.torture.Liveness;
 import io.siplane.testsupport.torture.SipPacket;
 import io.siplane.testsupport.torture.SipServiceUnderTest;
-import io.siplane.testsupport.torture.StackThreads;
+import io.siplane.testsupport.torture.ServingThreads;
 import io.siplane.testsupport.torture.WireHygiene;
 
 /**
@@ -88,8 +88,8 @@ public final class FuzzSession implements AutoCloseable {
         } catch (SocketException e) {
             throw new UncheckedIOException(e);
         }
-        this.stackThreads = StackThreads.of(service.sipPort());
-        this.tcpThreadsBefore = StackThreads.tcpConnectionThreads();
+        this.stackThreads = ServingThreads.of(service.sipPort());
+        this.tcpThreadsBefore = ServingThreads.tcpConnectionThreads();
         this.heapBaseline = HeapProbe.usedAfterGc();
         this.heapMaxAfterGc = heapBaseline;
         HeapProbe.resetPeaks();
@@ -148,10 +148,10 @@ public final class FuzzSession implements AutoCloseable {
         checkpoint(true);
         // connections the fuzzer opened must all be gone on the server side too (15 s: threads end late on a loaded machine)
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (StackThreads.tcpConnectionThreads() > tcpThreadsBefore + 4 && System.nanoTime() < deadline) {
+        while (ServingThreads.tcpConnectionThreads() > tcpThreadsBefore + 4 && System.nanoTime() < deadline) {
             sleep(100);
         }
-        int tcpThreadsAfter = StackThreads.tcpConnectionThreads();
+        int tcpThreadsAfter = ServingThreads.tcpConnectionThreads();
         if (tcpThreadsAfter > tcpThreadsBefore + 4) {
             problems.add("TCP connection threads did not come back down: " + tcpThreadsBefore + " before, " + tcpThreadsAfter + " after");
         }

@@ -69,6 +69,12 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(40);
     private static final String LOOPBACK = "127.0.0.1";
     private static final AtomicInteger INSTANCES = new AtomicInteger();
+    /**
+     * The project's one RI router, sip-commons' {@code io.siplane.sip.transport.HopRouter}: a request goes to the hop
+     * stored on it as the RI's application data, else where Route / Request-URI say (RFC 3261 §8.1.2). Named, not
+     * imported: test-support is built before sip-commons (whose tests use it), so it is there at run time only.
+     */
+    private static final String HOP_ROUTER = "io.siplane.sip.transport.HopRouter";
 
     private final String transport;
     private final String host;
@@ -76,7 +82,7 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
     private final Factories factories;
     private final SipStack stack;
     private final SipProvider provider;
-    private final TargetRouter router;
+    private volatile SipTarget defaultTarget;
     private final Set<Thread> scannerThreads;
     private final Map<ClientTransaction, CompletableFuture<Response>> pending = new ConcurrentHashMap<>();
     private final Map<String, ClientTransaction> sentByBranch = new ConcurrentHashMap<>();
@@ -107,9 +113,10 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
         } catch (PeerUnavailableException e) {
             throw new IllegalStateException(e);
         }
+        requireHopRouter();
         Properties p = new Properties();
         p.setProperty("javax.sip.STACK_NAME", "test-ua-" + INSTANCES.incrementAndGet() + "-" + port);
-        p.setProperty("javax.sip.ROUTER_PATH", TargetRouter.class.getName());
+        p.setProperty("javax.sip.ROUTER_PATH", HOP_ROUTER);
         p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "off");
         p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
         p.setProperty("gov.nist.javax.sip.LOG4J_LOGGER_NAME", "gov.nist.javax.sip.stack");
@@ -130,8 +137,6 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
             mine.removeAll(before);
             this.scannerThreads = mine;
         }
-        this.router = (TargetRouter) ((gov.nist.javax.sip.SipStackImpl) stack).getRouter();
-        router.configure(this.transport, null);
         try {
             ListeningPoint lp = stack.createListeningPoint(host, port, this.transport);
             this.provider = stack.createSipProvider(lp);
@@ -140,6 +145,24 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
         } catch (Exception e) {
             close();
             throw new IllegalStateException("test user agent cannot listen on " + host + ":" + port + "/" + transport, e);
+        }
+    }
+
+    private static void requireHopRouter() {
+        try {
+            Class.forName(HOP_ROUTER, false, TestUserAgent.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("TestUserAgent routes with sip-commons' HopRouter: add sip-commons to the test "
+                    + "class path of this module", e);
+        }
+    }
+
+    /** Marks where {@code request} goes: {@code target}, else the default target, else (unmarked) where it says. */
+    private void aim(Request request, SipTarget target) {
+        SipTarget to = target != null ? target : defaultTarget;
+        if (to != null) {
+            ((gov.nist.javax.sip.message.SIPMessage) request)
+                    .setApplicationData(new gov.nist.javax.sip.stack.HopImpl(to.host(), to.port(), transport));
         }
     }
 
@@ -200,7 +223,7 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
 
     /** Sends every request to {@code target} unless a send names another. */
     public TestUserAgent sendingTo(SipTarget target) {
-        router.setDefaultTarget(target);
+        this.defaultTarget = target;
         return this;
     }
 
@@ -274,8 +297,8 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
     public CompletableFuture<Response> sendAsync(Request request, SipTarget target) {
         CompletableFuture<Response> future = new CompletableFuture<>();
         try {
-            ClientTransaction ct = target == null ? provider.getNewClientTransaction(request)
-                    : TargetRouter.with(target, () -> provider.getNewClientTransaction(request));
+            aim(request, target);
+            ClientTransaction ct = provider.getNewClientTransaction(request);
             pending.put(ct, future);
             String branch = ct.getBranchId();
             sentByBranch.put(branch, ct);
@@ -362,7 +385,10 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
         }
         CompletableFuture<Response> future = new CompletableFuture<>();
         try {
-            ClientTransaction cancelTx = provider.getNewClientTransaction(inviteTx.createCancel());
+            Request cancel = inviteTx.createCancel();
+            ((gov.nist.javax.sip.message.SIPMessage) cancel)
+                    .setApplicationData(((gov.nist.javax.sip.message.SIPMessage) inviteTx.getRequest()).getApplicationData());
+            ClientTransaction cancelTx = provider.getNewClientTransaction(cancel);
             pending.put(cancelTx, future);
             cancelTx.sendRequest();
         } catch (SipException e) {
@@ -408,10 +434,8 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
     /** Sends without a transaction to {@code target}, whatever the default target. */
     public void sendStateless(Request request, SipTarget target) {
         try {
-            TargetRouter.with(target, () -> {
-                provider.sendRequest(request);
-                return null;
-            });
+            aim(request, target);
+            provider.sendRequest(request);
         } catch (SipException e) {
             throw new IllegalStateException("cannot send " + request.getMethod() + ": " + e.getMessage(), e);
         }
@@ -424,6 +448,9 @@ public final class TestUserAgent implements SipListener, AutoCloseable {
     /** Sends without a transaction (no retransmission); sending the same object again is a retransmission. */
     public void sendStateless(Request request) {
         try {
+            if (!(((gov.nist.javax.sip.message.SIPMessage) request).getApplicationData() instanceof javax.sip.address.Hop)) {
+                aim(request, null);
+            }
             provider.sendRequest(request);
         } catch (SipException e) {
             throw new IllegalStateException("cannot send " + request.getMethod() + ": " + e.getMessage(), e);

@@ -76,7 +76,7 @@ public abstract class AbstractRfc4475TortureTest {
     @BeforeAll
     final void startService() {
         service = start();
-        stackThreads = StackThreads.of(service.sipPort());
+        stackThreads = ServingThreads.of(service.sipPort());
         assertThat(stackThreads).as("stack threads of the service on port %d", service.sipPort()).isNotEmpty();
     }
 
@@ -112,9 +112,9 @@ public abstract class AbstractRfc4475TortureTest {
                 .as("OPTIONS over UDP answered").isTrue();
         assertThat(Liveness.answers(service.client(), "TCP", service.domain(), Duration.ofSeconds(5)))
                 .as("OPTIONS over TCP answered").isTrue();
-        Set<Thread> now = StackThreads.of(service.sipPort());
-        assertThat(stackThreads).as("stack threads before: %s; alive now: %s", StackThreads.names(stackThreads),
-                StackThreads.names(now)).allMatch(Thread::isAlive);
+        Set<Thread> now = ServingThreads.of(service.sipPort());
+        assertThat(stackThreads).as("stack threads before: %s; alive now: %s", ServingThreads.names(stackThreads),
+                ServingThreads.names(now)).allMatch(Thread::isAlive);
         assertThat(service.liveness()).as("liveness").startsWith("200 ");
     }
 

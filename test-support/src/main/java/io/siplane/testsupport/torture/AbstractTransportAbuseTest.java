@@ -62,7 +62,7 @@ public abstract class AbstractTransportAbuseTest {
     @BeforeAll
     final void startService() {
         service = start();
-        stackThreads = StackThreads.of(service.sipPort());
+        stackThreads = ServingThreads.of(service.sipPort());
     }
 
     @AfterAll
@@ -202,14 +202,14 @@ public abstract class AbstractTransportAbuseTest {
 
     private void idleConnections(int count) throws Exception {
         heapBefore = HeapProbe.usedAfterGc();
-        int threadsBefore = StackThreads.tcpConnectionThreads();
+        int threadsBefore = ServingThreads.tcpConnectionThreads();
         long t0 = System.nanoTime();
         List<Socket> idle = TcpAbuse.openIdle(service.client().server(), count, Duration.ofMillis(300));
         try {
             // the threads of connections refused over the limit end on their own: poll (at most 10 s) rather than
             // count them after a fixed pause that a loaded machine may not honour
             awaitConnectionThreadsAtMost(threadsBefore + 2 * CONNECTION_LIMIT + 8, Duration.ofSeconds(10));
-            int serverThreads = StackThreads.tcpConnectionThreads() - threadsBefore;
+            int serverThreads = ServingThreads.tcpConnectionThreads() - threadsBefore;
             long heap = HeapProbe.usedAfterGc();
             boolean udp = Liveness.answers(service.client(), "UDP", service.domain(), Duration.ofSeconds(2));
             long tcpStart = System.nanoTime();
@@ -227,12 +227,12 @@ public abstract class AbstractTransportAbuseTest {
             TcpAbuse.closeAll(idle);
         }
         awaitConnectionThreadsAtMost(threadsBefore + 8, Duration.ofSeconds(15));
-        record("  after closing them: " + (StackThreads.tcpConnectionThreads() - threadsBefore) + " connection threads left");
+        record("  after closing them: " + (ServingThreads.tcpConnectionThreads() - threadsBefore) + " connection threads left");
     }
 
     private static void awaitConnectionThreadsAtMost(int threads, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (StackThreads.tcpConnectionThreads() > threads && System.nanoTime() < deadline) {
+        while (ServingThreads.tcpConnectionThreads() > threads && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
     }

@@ -76,11 +76,11 @@ public final class RawSipClient {
             byte[] buffer = new byte[MAX_DATAGRAM];
             long deadline = System.nanoTime() + wait.toNanos();
             while (!done.test(received)) {
-                long left = (deadline - System.nanoTime()) / 1_000_000;
-                if (left <= 0) {
+                int left = millisUntil(deadline);
+                if (left == 0) {
                     break;
                 }
-                socket.setSoTimeout((int) Math.max(1, left));
+                socket.setSoTimeout(left);
                 DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
                 try {
                     socket.receive(packet);
@@ -131,6 +131,12 @@ public final class RawSipClient {
         }
     }
 
+    /** Whole milliseconds left until {@code deadline} ({@link System#nanoTime}), 0 once it has passed. */
+    private static int millisUntil(long deadline) {
+        long left = (deadline - System.nanoTime()) / 1_000_000;
+        return left <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, left);
+    }
+
     /** Reads SIP messages from a connected socket (see {@link #tcp}). */
     public static Exchange collect(Socket socket, byte[] sent, Duration wait, Predicate<List<SipPacket>> done) throws IOException {
         return collect(socket, sent, wait, done, null);
@@ -145,11 +151,11 @@ public final class RawSipClient {
         byte[] buffer = new byte[16 * 1024];
         long deadline = System.nanoTime() + wait.toNanos();
         while (!done.test(received)) {
-            long left = (deadline - System.nanoTime()) / 1_000_000;
-            if (left <= 0) {
+            int left = millisUntil(deadline);
+            if (left == 0) {
                 break;
             }
-            socket.setSoTimeout((int) Math.max(1, left));
+            socket.setSoTimeout(left);
             int n;
             try {
                 n = in.read(buffer);
