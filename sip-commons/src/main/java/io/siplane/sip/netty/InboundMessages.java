@@ -57,12 +57,25 @@ final class InboundMessages {
         }
         try {
             if (message instanceof SIPRequest request) {
+                if (request.getFrom() == null || request.getTo() == null || request.getCallId() == null
+                        || request.getCSeq() == null || request.getTopmostVia() == null) {
+                    // RFC 3261 §8.1.1 (RFC 4475 §3.1.2.18 insuf): as the RI's transports, such a request is dropped
+                    return;
+                }
                 Vias.applyReceived(request, source);
-                dispatcher.dispatch(new IncomingRequest(request, source, responder, factories, serverName));
+                IncomingRequest incoming = new IncomingRequest(request, source, responder, factories, serverName);
+                if (!request.getMethod().equals(request.getCSeq().getMethod())) {
+                    // RFC 3261 §8.1.1.5 (RFC 4475 §3.1.2.20 mismatch01): the CSeq method must be the request's
+                    if (!"ACK".equals(request.getMethod())) {
+                        incoming.respond(incoming.response(400, "Bad Request (CSeq method does not match)"));
+                    }
+                    return;
+                }
+                dispatcher.dispatch(incoming);
             } else if (message instanceof SIPResponse response) {
                 dispatcher.dispatchResponse(new IncomingResponse(response, source));
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | javax.sip.SipException e) {
             log.warn("dropping a message from {}: {}", source, e.toString());
         }
     }
