@@ -4,10 +4,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Watches the threads that serve a SIP port in this JVM (the services under test run in-process), so that a test can
- * tell a port went deaf (starting and stopping a stack is sip-commons' {@code StackThreads}): the listening points'
- * reader threads ({@code MessageProcessorThread-UDP-127.0.0.1/5070}) and the UDP worker pool
- * ({@code siplane-5070-1-UDPMessageChannelThread-3}). If one dies, the port goes deaf or slower: it must not happen
+ * Watches the threads that serve a SIP port in this JVM (starting and stopping a stack is sip-commons'
+ * {@code StackThreads}): the long-lived threads of a JAIN-SIP stack (the services under test run in-process): the listening
+ * points' reader threads ({@code MessageProcessorThread-UDP-127.0.0.1/5070}) and the UDP worker pool
+ * ({@code siplane-5070-1-UDPMessageChannelThread-3}), or the Netty engine's event loops ({@code sip-netty-5070-1-2}).
+ * If one dies, the port goes deaf or slower: it must not happen
  * whatever arrives.
  */
 public final class ServingThreads {
@@ -19,10 +20,12 @@ public final class ServingThreads {
     public static Set<Thread> of(int port) {
         String processor = "/" + port;
         String pool = "-" + port + "-";
+        String eventLoop = "sip-netty-" + port + "-";
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(Thread::isAlive)
                 .filter(t -> (t.getName().startsWith("MessageProcessorThread-") && t.getName().endsWith(processor))
-                        || (t.getName().contains(pool) && t.getName().contains("UDPMessageChannelThread")))
+                        || (t.getName().contains(pool) && t.getName().contains("UDPMessageChannelThread"))
+                        || t.getName().startsWith(eventLoop))
                 .collect(Collectors.toUnmodifiableSet());
     }
 
