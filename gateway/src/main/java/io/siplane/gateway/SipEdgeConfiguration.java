@@ -5,7 +5,6 @@ import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.contributor.Health;
@@ -25,16 +24,17 @@ import io.siplane.gateway.membership.TargetPool;
 import io.siplane.gateway.membership.TargetSpec;
 import io.siplane.gateway.routing.FlowTokens;
 import io.siplane.gateway.sip.GatewayAddresses;
+import io.siplane.gateway.sip.GatewayChain;
 import io.siplane.gateway.sip.OptionsProber;
-import io.siplane.gateway.sip.RequestForwarder;
 import io.siplane.gateway.sip.ResponseRelay;
-import io.siplane.sip.SipEndpoint;
-import io.siplane.sip.SipFactories;
 import io.siplane.sip.SipProperties;
+import io.siplane.sip.chain.RequestChain;
+import io.siplane.sip.transport.SipSender;
 
 /**
- * The SIP edge: pools of replicas, probing, flood guard, and the handlers the sip-commons dispatcher calls. The
- * handlers reach the {@link SipEndpoint} lazily: the endpoint is built from the dispatcher, which is built from them.
+ * The SIP edge: pools of replicas, probing, flood guard, the request chain and the response relay the sip-commons
+ * dispatcher calls. They send through the engine's {@link SipSender}, which exists before them (the endpoint attaches
+ * its sockets when it starts).
  */
 @Configuration(proxyBeanMethods = false)
 class SipEdgeConfiguration {
@@ -49,7 +49,7 @@ class SipEdgeConfiguration {
 
     @Bean
     GatewayAddresses gatewayAddresses(SipProperties sip, GatewayProperties properties) {
-        return new GatewayAddresses(SipFactories.get().addresses(), sip, properties.internalAddress(), properties.aliases());
+        return GatewayAddresses.of(sip, properties.internalAddress(), properties.aliases());
     }
 
     @Bean
@@ -104,8 +104,8 @@ class SipEdgeConfiguration {
     }
 
     @Bean
-    OptionsProber optionsProber(ObjectProvider<SipEndpoint> endpoint, GatewayAddresses addresses, GatewayProperties properties) {
-        return new OptionsProber(endpoint::getObject, addresses, properties.targetTransport());
+    OptionsProber optionsProber(SipSender sender, GatewayAddresses addresses, GatewayProperties properties) {
+        return new OptionsProber(sender, addresses, properties.targetTransport());
     }
 
     @Bean
@@ -121,16 +121,19 @@ class SipEdgeConfiguration {
         return new FloodGuard(f.enabled(), f.ratePerSecond(), f.burst(), f.allow(), f.trackedSources(), meters, System::nanoTime);
     }
 
+    /** Every request, whatever its method: the gateway's steps in order ({@link GatewayChain}). */
     @Bean
-    RequestForwarder requestForwarder(ObjectProvider<SipEndpoint> endpoint, GatewayAddresses addresses, GatewayProperties properties,
+    RequestChain gatewayChain(SipSender sender, GatewayAddresses addresses, GatewayProperties properties,
             Membership membership, FloodGuard flood, FlowTokens tokens, MeterRegistry meters) {
-        return new RequestForwarder(endpoint::getObject, addresses, properties, membership, flood, tokens, meters);
+        RequestChain chain = GatewayChain.build(sender, addresses, properties, membership, flood, tokens, meters);
+        log.info("{}", chain);
+        return chain;
     }
 
     @Bean
-    ResponseRelay responseRelay(ObjectProvider<SipEndpoint> endpoint, GatewayAddresses addresses, OptionsProber prober,
+    ResponseRelay responseRelay(SipSender sender, GatewayAddresses addresses, OptionsProber prober,
             Membership membership, MeterRegistry meters) {
-        return new ResponseRelay(endpoint::getObject, addresses, prober, membership, meters);
+        return new ResponseRelay(sender, addresses, prober, membership, meters);
     }
 
     /** Health contributor {@code sipTargets}: up while each pool has a replica taking new transactions (or kept as the last resort). */

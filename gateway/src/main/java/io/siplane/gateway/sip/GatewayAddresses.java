@@ -10,6 +10,7 @@ import javax.sip.address.AddressFactory;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
 
+import io.siplane.sip.SipFactories;
 import io.siplane.sip.SipProperties;
 import io.siplane.sip.Transport;
 
@@ -27,7 +28,12 @@ public final class GatewayAddresses {
     private final Set<String> hosts;
     private final Set<Integer> ports;
 
-    public GatewayAddresses(AddressFactory addresses, SipProperties sip, String internalAddress, List<String> aliases) {
+    /** The names of this gateway from its SIP settings, its internal address (empty: the advertised one) and aliases. */
+    public static GatewayAddresses of(SipProperties sip, String internalAddress, List<String> aliases) {
+        return new GatewayAddresses(SipFactories.get().addresses(), sip, internalAddress, aliases);
+    }
+
+    GatewayAddresses(AddressFactory addresses, SipProperties sip, String internalAddress, List<String> aliases) {
         this.addresses = addresses;
         this.external = sip.advertisedHost();
         this.internal = internalAddress.isEmpty() ? external : internalAddress;

@@ -4,7 +4,6 @@ import java.text.ParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,12 +16,12 @@ import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
-import gov.nist.javax.sip.stack.HopImpl;
 import io.siplane.gateway.membership.Prober;
 import io.siplane.gateway.membership.TargetAddress;
-import io.siplane.sip.SipEndpoint;
 import io.siplane.sip.SipFactories;
 import io.siplane.sip.Transport;
+import io.siplane.sip.transport.NextHop;
+import io.siplane.sip.transport.SipSender;
 
 /**
  * Probes a replica with OPTIONS (RFC 3261 §11), sent without a transaction: the probe's own timeout, not Timer F's
@@ -30,15 +29,15 @@ import io.siplane.sip.Transport;
  */
 public final class OptionsProber implements Prober {
 
-    private final Supplier<SipEndpoint> endpoint;
+    private final SipSender sender;
     private final GatewayAddresses addresses;
     private final Transport transport;
     private final Map<String, CompletableFuture<Integer>> pending = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
     private final String instance = UUID.randomUUID().toString().substring(0, 8);
 
-    public OptionsProber(Supplier<SipEndpoint> endpoint, GatewayAddresses addresses, Transport transport) {
-        this.endpoint = endpoint;
+    public OptionsProber(SipSender sender, GatewayAddresses addresses, Transport transport) {
+        this.sender = sender;
         this.addresses = addresses;
         this.transport = transport;
     }
@@ -46,13 +45,12 @@ public final class OptionsProber implements Prober {
     @Override
     public CompletableFuture<Integer> probe(TargetAddress target) {
         CompletableFuture<Integer> answer = new CompletableFuture<>();
-        String branch = Branches.PROBE_PREFIX + instance + Long.toHexString(sequence.incrementAndGet());
+        String branch = ViaBranches.PROBE_PREFIX + instance + Long.toHexString(sequence.incrementAndGet());
         pending.put(branch, answer);
         answer.whenComplete((status, error) -> pending.remove(branch));
         try {
             Request options = options(target, branch);
-            HopRouter.sendTo(options, new HopImpl(target.ip(), target.port(), transport.token()));
-            endpoint.get().provider(transport).sendRequest(options);
+            sender.sendRequest(options, new NextHop(target.ip(), target.port(), transport));
         } catch (SipException | RuntimeException e) {
             answer.completeExceptionally(e);
         }
@@ -62,7 +60,7 @@ public final class OptionsProber implements Prober {
     /** Completes the probe this response answers; false when it answers no probe of ours. */
     boolean onResponse(Response response) {
         ViaHeader via = (ViaHeader) response.getHeader(ViaHeader.NAME);
-        if (via == null || !Branches.isProbe(via.getBranch())) {
+        if (via == null || !ViaBranches.isProbe(via.getBranch())) {
             return false;
         }
         if (response.getStatusCode() >= 200) {
@@ -80,7 +78,7 @@ public final class OptionsProber implements Prober {
             ViaHeader via = f.headers().createViaHeader(addresses.internal(), addresses.port(), transport.token(), branch);
             via.setRPort();
             return f.messages().createRequest(uri, Request.OPTIONS,
-                    f.headers().createCallIdHeader("probe-" + branch.substring(Branches.PROBE_PREFIX.length()) + "@" + addresses.internal()),
+                    f.headers().createCallIdHeader("probe-" + branch.substring(ViaBranches.PROBE_PREFIX.length()) + "@" + addresses.internal()),
                     f.headers().createCSeqHeader(1L, Request.OPTIONS),
                     f.headers().createFromHeader(f.addresses().createAddress(self), instance),
                     f.headers().createToHeader(f.addresses().createAddress(uri), null),

@@ -3,6 +3,7 @@ package io.siplane.sip.pipeline;
 import java.text.ParseException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 import javax.sip.InvalidArgumentException;
 import javax.sip.RequestEvent;
@@ -45,6 +46,7 @@ public final class IncomingRequest {
     private final AtomicBoolean finalResponseSent = new AtomicBoolean();
     private volatile int finalStatus;
     private volatile ServerTransaction serverTransaction;
+    private Object state;
 
     /** A request received by the JAIN-SIP RI: answered through {@code provider} or a server transaction. */
     public IncomingRequest(RequestEvent event, SipProvider provider, SourceAddress source, SipFactories factories,
@@ -100,6 +102,17 @@ public final class IncomingRequest {
 
     public SipFactories factories() {
         return factories;
+    }
+
+    /**
+     * What the steps of a chain learn about this request and hand on to the steps after them (a service's own
+     * per-request state: one object, made by the first step that asks). Only the thread handling the request uses it.
+     */
+    public <T> T state(Class<T> type, Function<IncomingRequest, ? extends T> create) {
+        if (state == null) {
+            state = create.apply(this);
+        }
+        return type.cast(state);
     }
 
     /** The server transaction, if the handler made one (stateful processing). */

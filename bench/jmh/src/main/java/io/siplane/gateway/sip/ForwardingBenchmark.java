@@ -68,7 +68,7 @@ public class ForwardingBenchmark {
 
     @Benchmark
     public String branch() {
-        return Branches.forForwarding(invite);
+        return ViaBranches.forForwarding(invite);
     }
 
     @Benchmark

@@ -12,17 +12,27 @@ import javax.sip.message.Request;
 import io.siplane.sip.message.SipHeaders;
 
 /**
- * Via branches of the gateway. Forwarded requests get a branch computed from the request (RFC 3261 §16.11): a
- * retransmission gets the same one, and so do the CANCEL and the ACK of a non-2xx, which carry the INVITE's client
- * branch, so the stateful proxy matches them to its INVITE transaction.
+ * The Via branches the gateway writes. A forwarded request gets a branch computed from the request (RFC 3261
+ * §16.11): a retransmission gets the same one, and so do the CANCEL and the ACK of a non-2xx, which carry the
+ * INVITE's client branch, so the stateful proxy matches them to its INVITE transaction. Probes get a prefix of
+ * their own, so their answers are told apart from relayed ones.
  */
-final class Branches {
+final class ViaBranches {
 
     static final String MAGIC = "z9hG4bK";
     static final String FORWARD_PREFIX = MAGIC + "gw";
     static final String PROBE_PREFIX = MAGIC + "gwprobe";
+    private static final int HASH_BYTES = 12;
+    /** One digest per thread: {@code MessageDigest.getInstance} costs a provider lookup on every call. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    });
 
-    private Branches() {
+    private ViaBranches() {
     }
 
     static String forForwarding(Request request) {
@@ -39,7 +49,7 @@ final class Branches {
                     + (cseq == null ? "" : cseq.getSeqNumber()) + '\n' + request.getRequestURI() + '\n'
                     + (top == null ? "" : top.getHost() + ':' + top.getPort() + ';' + branch);
         }
-        return FORWARD_PREFIX + sha256Hex(key, 12);
+        return FORWARD_PREFIX + sha256Hex(key);
     }
 
     static boolean isOurs(String branch) {
@@ -50,12 +60,8 @@ final class Branches {
         return branch != null && branch.startsWith(PROBE_PREFIX);
     }
 
-    private static String sha256Hex(String text, int bytes) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d, 0, bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    private static String sha256Hex(String text) {
+        byte[] digest = SHA256.get().digest(text.getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(digest, 0, HASH_BYTES);
     }
 }
