@@ -53,7 +53,7 @@ public class DispatchBenchmark {
         }
         pool = new TargetPool(PoolRole.PROXY, TargetSpec.parse("proxies:5080", 5080), host -> ips,
                 CircuitBreakerRegistry.ofDefaults(), new SimpleMeterRegistry(),
-                new TargetPool.Settings(1, 1, Duration.ofSeconds(64), 200_000));
+                new TargetPool.Settings(1, 1, Duration.ofSeconds(64), 200_000, Duration.ofSeconds(30)));
         pool.refresh();
         for (Target t : pool.targets()) {
             t.probeAnswered(200, Duration.ofMillis(1));
