@@ -1,6 +1,5 @@
 package io.siplane.sip;
 
-import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -12,14 +11,11 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
-import javax.sip.InvalidArgumentException;
 import javax.sip.ListeningPoint;
 import javax.sip.SipFactory;
 import javax.sip.SipListener;
 import javax.sip.SipProvider;
 import javax.sip.SipStack;
-import javax.sip.address.SipURI;
-import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
@@ -47,7 +43,7 @@ import io.siplane.sip.transport.ProviderSender;
  * <p>Stopping drains first (see {@link SipDrain}): probes are answered 503 until the probers know, new requests are
  * then refused with 503, and the stack stops once no transaction is in flight or at {@code sip.shutdown.drain-timeout}.
  */
-public class SipEndpoint implements SmartLifecycle {
+public class SipEndpoint implements SmartLifecycle, SipListeningEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(SipEndpoint.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
@@ -153,7 +149,7 @@ public class SipEndpoint implements SmartLifecycle {
         return stack != null;
     }
 
-    /** Whether the endpoint is draining before it stops. */
+    @Override
     public boolean isDraining() {
         return drain.draining();
     }
@@ -203,12 +199,14 @@ public class SipEndpoint implements SmartLifecycle {
      * on an Error (an OutOfMemoryError under a flood, say), leaving a port that accepts datagrams and answers
      * nothing: health reports that so the service gets restarted.
      */
+    @Override
     public boolean isListening() {
         Set<Thread> readers = readerThreads;
         return isRunning() && readers.size() >= providers.size() && readers.stream().allMatch(Thread::isAlive);
     }
 
     /** UDP datagrams dropped because the receive queue was full (overload), since start. */
+    @Override
     public long droppedUdpMessages() {
         long total = 0;
         for (SipProvider provider : providers.values()) {
@@ -250,44 +248,18 @@ public class SipEndpoint implements SmartLifecycle {
         return Transport.fromToken(transportToken).map(providers::get);
     }
 
+    @Override
     public List<Transport> transports() {
         return new ArrayList<>(providers.keySet());
     }
 
+    @Override
     public SipProperties properties() {
         return properties;
     }
 
     public SipFactories factories() {
         return factories;
-    }
-
-    /**
-     * This element's URI for Path and Record-Route: {@code sip:advertised:port;transport=…;lr} (RFC 3261 §16.6
-     * step 4, RFC 3327 §5.2).
-     */
-    public SipURI advertisedUri(Transport transport) {
-        try {
-            SipURI uri = factories.addresses().createSipURI(null, properties.advertisedHost());
-            uri.setPort(properties.advertisedPort(transport));
-            uri.setTransportParam(transport.token());
-            uri.setLrParam();
-            return uri;
-        } catch (ParseException e) {
-            throw new IllegalStateException("advertised address is not a valid host: " + properties.advertisedHost(), e);
-        }
-    }
-
-    /** A Via for a request this element sends over {@code transport}, with {@code rport} (RFC 3581 §3). */
-    public ViaHeader newVia(Transport transport, String branch) {
-        try {
-            ViaHeader via = factories.headers().createViaHeader(properties.advertisedHost(),
-                    properties.advertisedPort(transport), transport.token(), branch);
-            via.setRPort();
-            return via;
-        } catch (ParseException | InvalidArgumentException e) {
-            throw new IllegalStateException("cannot build a Via for " + properties.advertisedHost(), e);
-        }
     }
 
     private Properties stackProperties(String name) {

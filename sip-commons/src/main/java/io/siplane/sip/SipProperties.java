@@ -41,6 +41,9 @@ import org.springframework.validation.annotation.Validated;
  * @param serverName        value of the Server header on responses; empty for none
  * @param stackProperties   extra JAIN-SIP properties, applied last (for tuning without code)
  * @param tls               SIP over TLS, used when {@code transports} includes {@code tls}
+ * @param engine            what carries SIP: {@code jain-sip} (the RI's stack, transactions included; the default)
+ *                          or {@code netty} (the stateless event-loop engine of {@code io.siplane.sip.netty})
+ * @param netty             settings of the Netty engine ({@code sip.netty.*})
  */
 @Validated
 @ConfigurationProperties("sip")
@@ -60,10 +63,22 @@ public record SipProperties(
         @DefaultValue("0") @Min(0) @Max(32) int traceLevel,
         @DefaultValue("Siplane") String serverName,
         Map<String, String> stackProperties,
-        @DefaultValue Tls tls) {
+        @DefaultValue Tls tls,
+        @DefaultValue(JAIN_SIP) String engine,
+        @DefaultValue Netty netty) {
+
+    /** {@code sip.engine} of the JAIN-SIP RI. */
+    public static final String JAIN_SIP = "jain-sip";
+    /** {@code sip.engine} of the Netty engine. */
+    public static final String NETTY = "netty";
 
     public SipProperties {
         tls = tls == null ? Tls.defaults() : tls;
+        netty = netty == null ? Netty.defaults() : netty;
+        engine = engine == null || engine.isBlank() ? JAIN_SIP : engine.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!engine.equals(JAIN_SIP) && !engine.equals(NETTY)) {
+            throw new IllegalArgumentException("sip.engine must be " + JAIN_SIP + " or " + NETTY + ", not '" + engine + "'");
+        }
         transports = transports == null || transports.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(transports));
         stackProperties = stackProperties == null ? Map.of() : Map.copyOf(stackProperties);
         advertisedAddress = advertisedAddress == null ? "" : advertisedAddress.strip();
@@ -88,7 +103,47 @@ public record SipProperties(
     /** Defaults with the given bind address and port: for tests and tools. */
     public static SipProperties of(String bindAddress, int port) {
         return new SipProperties(bindAddress, port, Set.of(Transport.UDP, Transport.TCP), "", 0, "siplane", 16, 8192,
-                2000, Duration.ofSeconds(2), 4096, 1 << 20, 0, "Siplane", Map.of(), Tls.defaults());
+                2000, Duration.ofSeconds(2), 4096, 1 << 20, 0, "Siplane", Map.of(), Tls.defaults(), JAIN_SIP, Netty.defaults());
+    }
+
+    /** These properties with another {@code sip.engine}: for tests and tools. */
+    public SipProperties withEngine(String newEngine) {
+        return new SipProperties(bindAddress, port, transports, advertisedAddress, advertisedPort, stackName, threadPoolSize,
+                maxMessageSize, maxUdpQueue, congestionTimeout, maxTcpConnections, udpBufferSize, traceLevel, serverName,
+                stackProperties, tls, newEngine, netty);
+    }
+
+    /** Whether {@code sip.engine} is {@code netty}. */
+    public boolean nettyEngine() {
+        return NETTY.equals(engine);
+    }
+
+    /**
+     * The Netty engine (prefix {@code sip.netty}).
+     *
+     * @param eventLoops     event loop threads; 0 means one per available core. Each loop reads its own UDP socket
+     *                       (SO_REUSEPORT, with epoll) and runs the request chain of what it reads
+     * @param connectTimeout bound on opening a TCP or TLS connection to a next hop or a client
+     */
+    public record Netty(
+            @DefaultValue("0") @Min(0) @Max(256) int eventLoops,
+            @DefaultValue("3s") Duration connectTimeout) {
+
+        public Netty {
+            connectTimeout = connectTimeout == null ? Duration.ofSeconds(3) : connectTimeout;
+            if (eventLoops < 0 || connectTimeout.toMillis() < 1) {
+                throw new IllegalArgumentException("sip.netty.event-loops must be 0 or more, sip.netty.connect-timeout positive");
+            }
+        }
+
+        public static Netty defaults() {
+            return new Netty(0, Duration.ofSeconds(3));
+        }
+
+        /** The loops to start: {@link #eventLoops}, or one per available core. */
+        public int effectiveEventLoops() {
+            return eventLoops > 0 ? eventLoops : Math.max(1, Runtime.getRuntime().availableProcessors());
+        }
     }
 
     /** The port {@code transport} listens on: {@link Tls#port} for TLS, else {@link #port}. */

@@ -9,12 +9,15 @@ import java.security.KeyStore;
 import java.util.Collections;
 import java.util.Properties;
 
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
+
 /**
  * {@code sip.tls.*} as JAIN-SIP stack properties (the RI's {@code SslNetworkLayer} reads {@code javax.net.ssl.*} from the
  * stack's own properties, not the JVM's), and a start-up check of the stores: the RI only logs a store it cannot read
  * and then listens on TLS without a certificate, so the service refuses to start instead.
  */
-final class TlsStores {
+public final class TlsStores {
 
     private TlsStores() {
     }
@@ -40,7 +43,7 @@ final class TlsStores {
     }
 
     /** @throws IllegalStateException naming the setting when a store cannot be read or holds no private key */
-    static void check(SipProperties.Tls tls) {
+    public static void check(SipProperties.Tls tls) {
         KeyStore keys = load(tls.keyStore(), tls.keyStorePassword(), tls.keyStoreType(), "sip.tls.key-store");
         try {
             boolean hasKey = false;
@@ -57,6 +60,32 @@ final class TlsStores {
         if (!tls.trustStore().isEmpty()) {
             load(tls.trustStore(), tls.trustStorePassword().isEmpty() ? tls.keyStorePassword() : tls.trustStorePassword(),
                     tls.keyStoreType(), "sip.tls.trust-store");
+        }
+    }
+
+    /** This service's certificate and key from {@code sip.tls.key-store}, for an engine that does its own TLS. */
+    public static KeyManagerFactory keyManagers(SipProperties.Tls tls) {
+        try {
+            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            factory.init(load(tls.keyStore(), tls.keyStorePassword(), tls.keyStoreType(), "sip.tls.key-store"),
+                    tls.keyStorePassword().toCharArray());
+            return factory;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("sip.tls.key-store " + tls.keyStore() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The peers trusted: {@code sip.tls.trust-store}, else the key store (as the RI's stack properties above). */
+    public static TrustManagerFactory trustManagers(SipProperties.Tls tls) {
+        boolean own = tls.trustStore().isEmpty();
+        String file = own ? tls.keyStore() : tls.trustStore();
+        String password = own || tls.trustStorePassword().isEmpty() ? tls.keyStorePassword() : tls.trustStorePassword();
+        try {
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(load(file, password, tls.keyStoreType(), own ? "sip.tls.key-store" : "sip.tls.trust-store"));
+            return factory;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("sip.tls trust store " + file + ": " + e.getMessage(), e);
         }
     }
 

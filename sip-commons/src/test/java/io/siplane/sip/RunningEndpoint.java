@@ -55,6 +55,17 @@ public final class RunningEndpoint implements AutoCloseable {
                 .properties(all).run());
     }
 
+    /** The same endpoint on the Netty engine ({@code sip.engine=netty}). */
+    public static RunningEndpoint startNetty(int port, String methods, String... properties) {
+        String[] all = java.util.Arrays.copyOf(properties, properties.length + 1);
+        all[properties.length] = "sip.engine=netty";
+        return start(port, methods, all);
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
     @Override
     public void close() {
         context.close();

@@ -46,11 +46,16 @@ class SipEndpointTest {
 
     private final int port = SipPorts.freeUdpAndTcpPort();
 
+    /** {@code sip.engine}: the RI here, Netty in {@link NettySipEndpointTest}. */
+    protected String engine() {
+        return SipProperties.JAIN_SIP;
+    }
+
     private ApplicationContextRunner runner() {
         return new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(SipAutoConfiguration.class))
                 .withUserConfiguration(OptionsResponder.class)
-                .withPropertyValues("sip.bind-address=127.0.0.1", "sip.port=" + port);
+                .withPropertyValues("sip.bind-address=127.0.0.1", "sip.port=" + port, "sip.engine=" + engine());
     }
 
     @Test
@@ -78,8 +83,8 @@ class SipEndpointTest {
             try (TestUserAgent ua = TestUserAgent.tcp()) {
                 assertThat(ua.sendingTo(port).request(Request.OPTIONS, "sip:127.0.0.1:" + port).send().getStatusCode()).isEqualTo(200);
             }
-            assertThat(context.getBean(SipEndpoint.class).isRunning()).isTrue();
-            assertThat(context.getBean(SipEndpoint.class).isListening()).isTrue();
+            assertThat(context.getBean(SipListeningEndpoint.class).isRunning()).isTrue();
+            assertThat(context.getBean(SipListeningEndpoint.class).isListening()).isTrue();
         });
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             Set<Thread> left = new HashSet<>(Thread.getAllStackTraces().keySet());
@@ -111,7 +116,7 @@ class SipEndpointTest {
         runner().run(first -> new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(SipAutoConfiguration.class))
                 .withUserConfiguration(OptionsResponder.class)
-                .withPropertyValues("sip.bind-address=127.0.0.1", "sip.port=" + other)
+                .withPropertyValues("sip.bind-address=127.0.0.1", "sip.port=" + other, "sip.engine=" + engine())
                 .run(second -> {
                     try (TestUserAgent ua = TestUserAgent.udp()) {
                         assertThat(ua.sendingTo(port).request(Request.OPTIONS, "sip:127.0.0.1").send().getStatusCode()).isEqualTo(200);

@@ -13,7 +13,7 @@ class SipTlsPropertiesTest {
 
     private static SipProperties with(Set<Transport> transports, SipProperties.Tls tls) {
         return new SipProperties("127.0.0.1", 5070, transports, "", 0, "t", 4, 8192, 100, Duration.ofSeconds(2), 16, 1 << 20,
-                0, "", Map.of(), tls);
+                0, "", Map.of(), tls, SipProperties.JAIN_SIP, SipProperties.Netty.defaults());
     }
 
     @Test

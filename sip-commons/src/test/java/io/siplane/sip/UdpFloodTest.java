@@ -42,7 +42,8 @@ class UdpFloodTest {
         };
         SipProperties base = SipProperties.of("127.0.0.1", port);
         SipProperties props = new SipProperties(base.bindAddress(), port, base.transports(), "", 0, "flood", 2, 8192, 50,
-                Duration.ofSeconds(2), 16, 1 << 20, 0, "", Map.of(), SipProperties.Tls.defaults());
+                Duration.ofSeconds(2), 16, 1 << 20, 0, "", Map.of(), SipProperties.Tls.defaults(), SipProperties.JAIN_SIP,
+                SipProperties.Netty.defaults());
         SipEndpoint endpoint = new SipEndpoint(props, new SipRequestDispatcher(List.of(slow), Optional.empty(), SipFactories.get(), ""));
         endpoint.start();
         try (DatagramSocket flooder = new DatagramSocket(0, InetAddress.getLoopbackAddress());

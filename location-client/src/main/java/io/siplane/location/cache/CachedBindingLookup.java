@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -12,6 +13,7 @@ import io.siplane.location.AddressOfRecord;
 import io.siplane.location.Binding;
 import io.siplane.location.BindingLookup;
 import io.siplane.location.LocationUnavailableException;
+import io.siplane.location.Reachability;
 
 /**
  * A near-cache in front of the store for the hot path (proxy, redirect).
@@ -60,6 +62,28 @@ public class CachedBindingLookup implements BindingLookup, LocationChangeListene
     @Override
     public boolean isSubscriber(AddressOfRecord aor) {
         return cachedOrFetch(subscribers, aor, () -> store.isSubscriber(aor));
+    }
+
+    /**
+     * What memory alone says about {@code aor} while it is fresh, without touching the store: for a caller on an
+     * event loop, which answers a hit at once and hands a miss to a thread that may wait on the store.
+     */
+    public Optional<Reachability> freshReachability(AddressOfRecord aor) {
+        long now = System.nanoTime();
+        Entry<List<Binding>> cachedBindings = bindings.getIfPresent(aor);
+        if (cachedBindings == null || now - cachedBindings.fetchedAtNanos() >= freshForNanos) {
+            return Optional.empty();
+        }
+        Instant at = clock.instant();
+        List<Binding> live = cachedBindings.value().stream().filter(b -> !b.isExpired(at)).toList();
+        if (!live.isEmpty()) {
+            return Optional.of(new Reachability.Registered(live));
+        }
+        Entry<Boolean> subscriber = subscribers.getIfPresent(aor);
+        if (subscriber == null || now - subscriber.fetchedAtNanos() >= freshForNanos) {
+            return Optional.empty();
+        }
+        return Optional.of(subscriber.value() ? new Reachability.NotRegistered() : new Reachability.UnknownUser());
     }
 
     private <T> T cachedOrFetch(Cache<AddressOfRecord, Entry<T>> cache, AddressOfRecord aor,

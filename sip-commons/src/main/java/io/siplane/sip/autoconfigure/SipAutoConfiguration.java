@@ -17,9 +17,12 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.siplane.sip.SipEndpoint;
 import io.siplane.sip.SipFactories;
+import io.siplane.sip.SipListeningEndpoint;
 import io.siplane.sip.SipProperties;
 import io.siplane.sip.Transport;
 import io.siplane.sip.message.ClientAddressResolver;
+import io.siplane.sip.netty.NettySender;
+import io.siplane.sip.netty.NettySipEndpoint;
 import io.siplane.sip.message.TrustedEdgeProperties;
 import io.siplane.sip.pipeline.SipRequestDispatcher;
 import io.siplane.sip.pipeline.SipRequestHandler;
@@ -31,7 +34,9 @@ import io.siplane.sip.transport.ProviderSender;
 /**
  * A SIP stack for every application that has sip-commons on its classpath ({@code sip.enabled=false} to opt out):
  * the {@link SipRequestHandler} and {@link SipResponseHandler} beans of the application are wired into one
- * {@link SipRequestDispatcher}, and a {@link SipEndpoint} listens with the {@code sip.*} properties.
+ * {@link SipRequestDispatcher}, and a {@link SipEndpoint} (JAIN-SIP RI, the default) or a {@link NettySipEndpoint}
+ * ({@code sip.engine: netty}) listens with the {@code sip.*} properties. Handlers send through the {@code SipSender}
+ * of the engine ({@link ProviderSender} or {@link NettySender}).
  */
 @AutoConfiguration
 @ConditionalOnProperty(prefix = "sip", name = "enabled", havingValue = "true", matchIfMissing = true)
@@ -58,6 +63,7 @@ public class SipAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
+    @ConditionalOnProperty(prefix = "sip", name = "engine", havingValue = SipProperties.JAIN_SIP, matchIfMissing = true)
     public ProviderSender providerSender() {
         return new ProviderSender();
     }
@@ -76,13 +82,39 @@ public class SipAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
+    @ConditionalOnProperty(prefix = "sip", name = "engine", havingValue = SipProperties.JAIN_SIP, matchIfMissing = true)
     public SipEndpoint sipEndpoint(SipProperties properties, SipRequestDispatcher dispatcher, SipDrain drain,
             ProviderSender sender, ObjectProvider<MeterRegistry> meters) {
         SipEndpoint endpoint = new SipEndpoint(properties, dispatcher, drain, sender);
-        meters.ifAvailable(registry -> FunctionCounter.builder("siplane.sip.udp.dropped", endpoint, SipEndpoint::droppedUdpMessages)
-                .description("UDP datagrams dropped because the receive queue was full (overload)")
-                .register(registry));
+        meters.ifAvailable(registry -> droppedCounter(endpoint, registry,
+                "UDP datagrams dropped because the receive queue was full (overload)"));
         return endpoint;
+    }
+
+    /** The Netty engine's sender ({@code sip.engine: netty}): exists before the handlers, attached at start. */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty(prefix = "sip", name = "engine", havingValue = SipProperties.NETTY)
+    public NettySender nettySender() {
+        return new NettySender();
+    }
+
+    /** The Netty engine ({@code sip.engine: netty}): the event loops and sockets that feed the same dispatcher. */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty(prefix = "sip", name = "engine", havingValue = SipProperties.NETTY)
+    public NettySipEndpoint nettySipEndpoint(SipProperties properties, SipRequestDispatcher dispatcher, SipDrain drain,
+            NettySender sender, ObjectProvider<MeterRegistry> meters) {
+        NettySipEndpoint endpoint = new NettySipEndpoint(properties, dispatcher, drain, sender);
+        meters.ifAvailable(registry -> droppedCounter(endpoint, registry,
+                "UDP datagrams dropped by the endpoint (longer than sip.max-message-size)"));
+        return endpoint;
+    }
+
+    private static void droppedCounter(SipListeningEndpoint endpoint, MeterRegistry registry, String description) {
+        FunctionCounter.builder("siplane.sip.udp.dropped", endpoint, SipListeningEndpoint::droppedUdpMessages)
+                .description(description)
+                .register(registry);
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -91,7 +123,7 @@ public class SipAutoConfiguration {
 
         /** Health contributor {@code sip}: up while the stack runs and reads from every listening point. */
         @Bean
-        HealthIndicator sipHealthIndicator(SipEndpoint endpoint) {
+        HealthIndicator sipHealthIndicator(SipListeningEndpoint endpoint) {
             return () -> {
                 if (!endpoint.isRunning()) {
                     return Health.down().withDetail("reason", "SIP stack not running").build();

@@ -26,7 +26,10 @@ public final class Vias {
             return;
         }
         try {
-            boolean rportRequested = via.getParameter(RPORT) != null;
+            // an empty rport is a flag parameter, which getParameter reports as absent (the RI's own transports fill
+            // it in before we see it; a transport of our own does not)
+            boolean rportRequested = via.getParameter(RPORT) != null
+                    || (via instanceof gov.nist.javax.sip.header.Via parsed && parsed.hasParameter(RPORT));
             if (rportRequested || via.getReceived() != null || !source.address().equals(via.getHost())) {
                 via.setReceived(source.address());
             }

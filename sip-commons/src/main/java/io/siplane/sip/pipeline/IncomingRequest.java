@@ -43,6 +43,7 @@ public final class IncomingRequest {
     private final SipFactories factories;
     private final String serverName;
     private final AtomicBoolean finalResponseSent = new AtomicBoolean();
+    private volatile int finalStatus;
     private volatile ServerTransaction serverTransaction;
 
     /** A request received by the JAIN-SIP RI: answered through {@code provider} or a server transaction. */
@@ -147,6 +148,7 @@ public final class IncomingRequest {
             throw new SipException("cannot send " + response.getStatusCode() + ": " + e.getMessage(), e);
         }
         if (response.getStatusCode() >= 200) {
+            finalStatus = response.getStatusCode();
             finalResponseSent.set(true);
         }
     }
@@ -165,6 +167,11 @@ public final class IncomingRequest {
             throw new IllegalArgumentException("bad Retry-After " + retryAfterSeconds, e);
         }
         respond(response);
+    }
+
+    /** The status of the final response sent through this object, 0 before one was sent (for metrics). */
+    public int finalStatus() {
+        return finalStatus;
     }
 
     /** Whether a final (non-1xx) response was sent through this object. */

@@ -107,6 +107,17 @@ public class SipRequestDispatcher implements SipListener {
             log.warn("dropping a {} whose source cannot be determined: {}", method, e.toString());
             return;
         }
+        dispatch(incoming);
+    }
+
+    /**
+     * The transport-neutral entry: a request received by any engine, its {@code Via} already marked with where it
+     * came from ({@link Vias#applyReceived}). Runs the handler on the calling thread (an RI worker or a Netty event
+     * loop); never throws.
+     */
+    public void dispatch(IncomingRequest incoming) {
+        Request request = incoming.request();
+        String method = request.getMethod();
         if (request instanceof SIPMessage parsed && parsed.getApplicationData() instanceof MessageDefect defect) {
             // a request the RI parsed although it is malformed (io.siplane.sip.parser): no handler sees it
             if (!Request.ACK.equals(method)) {
@@ -144,6 +155,20 @@ public class SipRequestDispatcher implements SipListener {
         guard("response", () -> {
             if (responses.isPresent()) {
                 responses.get().processResponse(event);
+            } else {
+                log.debug("ignoring a response: this service sends no requests");
+            }
+        });
+    }
+
+    /**
+     * A response received by a transport of our own (Netty) for a request sent statelessly: to the
+     * {@link SipResponseHandler}, on the calling thread; never throws.
+     */
+    public void dispatchResponse(IncomingResponse response) {
+        guard("response", () -> {
+            if (responses.isPresent()) {
+                responses.get().onResponse(response);
             } else {
                 log.debug("ignoring a response: this service sends no requests");
             }

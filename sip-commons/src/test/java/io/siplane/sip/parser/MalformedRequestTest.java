@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import io.siplane.sip.RunningEndpoint;
 
@@ -22,19 +23,25 @@ import io.siplane.testsupport.torture.TortureMessages;
 import io.siplane.testsupport.torture.WireHygiene;
 
 /** RFC 4475 messages that JAIN-SIP RI alone mishandles, against a bare endpoint that answers 200 to whatever it is given. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MalformedRequestTest {
 
-    private static final int PORT = SipPorts.freeUdpAndTcpPort();
+    final int PORT = SipPorts.freeUdpAndTcpPort();
     private static final java.util.concurrent.atomic.AtomicInteger SENDS = new java.util.concurrent.atomic.AtomicInteger();
-    private static RunningEndpoint endpoint;
+    RunningEndpoint endpoint;
 
     @BeforeAll
-    static void start() {
-        endpoint = RunningEndpoint.start(PORT, "OPTIONS,INVITE,NEWMETHOD", "sip.max-message-size=8192");
+    void start() {
+        endpoint = startEndpoint();
+    }
+
+    /** The endpoint under test, on the engine a subclass picks. */
+    RunningEndpoint startEndpoint() {
+        return RunningEndpoint.start(PORT, "OPTIONS,INVITE,NEWMETHOD", "sip.max-message-size=8192");
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         endpoint.close();
     }
 

@@ -28,9 +28,14 @@ class StrictFieldsTest extends AbstractStrictFieldsTest {
     private final int port = SipPorts.freeUdpAndTcpPort();
     private RunningEndpoint endpoint;
 
+    /** The endpoint under test, on the engine a subclass picks. */
+    protected RunningEndpoint startEndpoint(int onPort) {
+        return RunningEndpoint.start(onPort, "OPTIONS");
+    }
+
     @Override
     protected SipServiceUnderTest start() {
-        endpoint = RunningEndpoint.start(port, "OPTIONS");
+        endpoint = startEndpoint(port);
         return new SipServiceUnderTest("endpoint", port, "example.com", -1);
     }
 

@@ -34,6 +34,14 @@ public final class StreamParseErrors {
     private StreamParseErrors() {
     }
 
+    /**
+     * Whether a parse error in a header of {@code headerClass} makes the whole message unparsable (the RI's UDP and
+     * stream channels both treat these so); an error elsewhere only leaves that header unparsed.
+     */
+    public static boolean mandatory(Class<?> headerClass) {
+        return headerClass != null && MANDATORY.contains(headerClass);
+    }
+
     /** The listener to parse with: for a stream channel, one that rejects the message without closing the connection. */
     public static ParseExceptionListener keepingConnection(ParseExceptionListener listener) {
         if (!(listener instanceof ConnectionOrientedMessageChannel)) {
