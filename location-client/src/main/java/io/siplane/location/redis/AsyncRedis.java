@@ -2,8 +2,10 @@ package io.siplane.location.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Function;
 
@@ -28,6 +30,13 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
  */
 public final class AsyncRedis {
 
+    /** Opens the shared connection when a command finds none: never on the caller's thread (an event loop). */
+    private static final Executor CONNECTING = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "location-store-connect");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final RedisConnectionFactory factory;
     private volatile RedisClusterAsyncCommands<byte[], byte[]> commands;
     private volatile Executor callbacks = ForkJoinPool.commonPool();
@@ -37,20 +46,23 @@ public final class AsyncRedis {
     }
 
     /**
-     * Runs {@code command} on the shared connection; a connection that cannot be had (Redis down at start-up) fails
-     * the stage, and the next call tries again.
+     * Runs {@code command} on the shared connection. Until that connection is open (the first call, or Redis down
+     * at start-up) it is asked for on a thread of its own, since opening it blocks for up to the connect timeout;
+     * a connection that cannot be had fails the stage, and the next call tries again.
      */
     public <T> CompletionStage<T> run(Function<RedisClusterAsyncCommands<byte[], byte[]>, CompletionStage<T>> command) {
-        RedisClusterAsyncCommands<byte[], byte[]> c;
-        try {
-            c = commands();
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
+        RedisClusterAsyncCommands<byte[], byte[]> open = commands;
+        CompletionStage<T> sent;
+        if (open != null && open.isOpen()) {
+            sent = command.apply(open);
+        } else {
+            sent = CompletableFuture.supplyAsync(this::commands, CONNECTING).thenCompose(command);
         }
         CompletableFuture<T> result = new CompletableFuture<>();
-        command.apply(c).whenCompleteAsync((value, failure) -> {
+        sent.whenCompleteAsync((value, failure) -> {
             if (failure != null) {
-                result.completeExceptionally(failure);
+                result.completeExceptionally(failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure);
             } else {
                 result.complete(value);
             }
