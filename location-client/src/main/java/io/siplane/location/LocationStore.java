@@ -1,16 +1,30 @@
 package io.siplane.location;
 
-import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The location store: bindings AOR → contacts, and subscribers. Implementations talk to Redis
- * directly; every call is bounded in time and fails with {@link LocationUnavailableException}.
+ * directly (never through the near-cache: {@link #lookup} here is always the store's answer); every call is bounded
+ * in time and fails with {@link LocationUnavailableException}.
  */
 public interface LocationStore extends BindingLookup {
 
     /** Applies one REGISTER's changes atomically (RFC 3261 §10.3 steps 6–8), or reports why not. */
     RegisterResult register(RegisterUpdate update);
+
+    /**
+     * {@link #register} without blocking the caller (the registrar on a SIP event loop): the stage fails with
+     * {@link LocationUnavailableException} where {@link #register} would throw it.
+     */
+    default CompletionStage<RegisterResult> registerAsync(RegisterUpdate update) {
+        try {
+            return CompletableFuture.completedFuture(register(update));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /** Removes one contact of an AOR; true when it existed. */
     boolean removeContact(AddressOfRecord aor, String contactKey);
@@ -33,6 +47,15 @@ public interface LocationStore extends BindingLookup {
 
     Optional<Subscriber> findSubscriber(AddressOfRecord aor);
 
+    /** {@link #findSubscriber} without blocking the caller. */
+    default CompletionStage<Optional<Subscriber>> findSubscriberAsync(AddressOfRecord aor) {
+        try {
+            return CompletableFuture.completedFuture(findSubscriber(aor));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     /** Deletes a subscriber and its bindings; true when it existed. */
     boolean deleteSubscriber(AddressOfRecord aor);
 
@@ -44,9 +67,4 @@ public interface LocationStore extends BindingLookup {
 
     /** A cheap round trip to the store, for readiness. */
     boolean ping();
-
-    /** Bindings of one AOR without the near-cache (for REST and the registrar's answers). */
-    default List<Binding> lookupUncached(AddressOfRecord aor) {
-        return lookup(aor);
-    }
 }

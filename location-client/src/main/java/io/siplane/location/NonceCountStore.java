@@ -1,6 +1,8 @@
 package io.siplane.location;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Digest nonce-counts shared by every registrar and proxy replica (RFC 7616 §3.4), kept in the location store's
@@ -16,4 +18,13 @@ public interface NonceCountStore {
      * @throws LocationUnavailableException while the store cannot answer
      */
     boolean accept(String nonce, long nc, String requestKey, Duration keepFor);
+
+    /** {@link #accept} without blocking the caller; the stage fails where {@link #accept} would throw. */
+    default CompletionStage<Boolean> acceptAsync(String nonce, long nc, String requestKey, Duration keepFor) {
+        try {
+            return CompletableFuture.completedFuture(accept(nonce, nc, requestKey, keepFor));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 }

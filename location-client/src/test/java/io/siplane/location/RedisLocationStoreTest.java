@@ -276,6 +276,66 @@ class RedisLocationStoreTest {
         await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(lookup.lookup(aor)).hasSize(2));
     }
 
+    private static <T> T completed(java.util.concurrent.CompletionStage<T> stage) throws Exception {
+        return stage.toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void registerAsyncAppliesAnUpdateAsRegisterDoesIndexesTheAorAndKeepsTheCallIdCSeqRule() throws Exception {
+        AddressOfRecord aor = freshAor();
+
+        RegisterResult first = completed(store.registerAsync(RegisterUpdate.of(aor, "async-call", 5,
+                List.of(contact("sip:async@192.0.2.10", 600, 0.7)))));
+        RegisterResult stale = completed(store.registerAsync(RegisterUpdate.of(aor, "async-call", 4,
+                List.of(contact("sip:async@192.0.2.10", 300, 0.7)))));
+        RegisterResult query = completed(store.registerAsync(RegisterUpdate.of(aor, "async-call", 6, List.of())));
+
+        assertThat(first).isInstanceOf(RegisterResult.Applied.class);
+        assertThat(first.bindings()).extracting(Binding::contactUri).containsExactly("sip:async@192.0.2.10");
+        assertThat(stale).isInstanceOf(RegisterResult.StaleCSeq.class);
+        assertThat(query.bindings()).extracting(Binding::contactUri).containsExactly("sip:async@192.0.2.10");
+        assertThat(store.lookup(aor)).extracting(Binding::cseq).containsExactly(5L);
+        assertThat(redis().opsForZSet().score(RedisSchema.EXPIRY_INDEX, aor.uri())).isNotNull();
+        assertThat(store.list(Optional.of("store.test"), Optional.empty(), 1000).items())
+                .extracting(AorBindings::aor).contains(aor);
+    }
+
+    @Test
+    void registerAsyncRemovingTheLastBindingTakesTheAorOutOfTheListing() throws Exception {
+        AddressOfRecord aor = freshAor();
+        completed(store.registerAsync(RegisterUpdate.of(aor, "c", 1, List.of(contact("sip:gone@192.0.2.11", 600, 1.0)))));
+
+        RegisterResult removed = completed(store.registerAsync(RegisterUpdate.removeAll(aor, "c", 2)));
+
+        assertThat(removed.bindings()).isEmpty();
+        assertThat(redis().opsForZSet().score(RedisSchema.AOR_INDEX, RedisSchema.indexMember(aor))).isNull();
+    }
+
+    @Test
+    void aScriptRedisNoLongerKnowsIsLoadedAgainOnItsNextAsynchronousUse() throws Exception {
+        AddressOfRecord aor = freshAor();
+        completed(store.registerAsync(RegisterUpdate.of(aor, "c", 1, List.of(contact("sip:a@192.0.2.12", 600, 1.0)))));
+        redis().execute((org.springframework.data.redis.core.RedisCallback<Object>) connection -> {
+            connection.scriptingCommands().scriptFlush();
+            return null;
+        });
+
+        RegisterResult result = completed(store.registerAsync(RegisterUpdate.of(aor, "c", 2,
+                List.of(contact("sip:b@192.0.2.12", 600, 1.0)))));
+
+        assertThat(result.bindings()).extracting(Binding::contactUri).containsExactlyInAnyOrder("sip:a@192.0.2.12", "sip:b@192.0.2.12");
+    }
+
+    @Test
+    void findSubscriberAsyncReadsWhatFindSubscriberReads() throws Exception {
+        AddressOfRecord aor = freshAor();
+        Subscriber subscriber = Subscriber.withPassword(aor.user(), aor.host(), "pw".toCharArray(), java.time.Instant.ofEpochMilli(1234));
+        store.createSubscriber(subscriber);
+
+        assertThat(completed(store.findSubscriberAsync(aor))).contains(subscriber).isEqualTo(store.findSubscriber(aor));
+        assertThat(completed(store.findSubscriberAsync(freshAor()))).isEmpty();
+    }
+
     @Test
     void aBindingUsesLittleRedisMemory() {
         AddressOfRecord aor = freshAor();

@@ -56,6 +56,18 @@ class RedisNonceCountsTest {
     }
 
     @Test
+    void theAsynchronousCheckKeepsTheSameRulesAndSharesTheCountsOfTheBlockingOne() throws Exception {
+        String nonce = newNonce();
+
+        assertThat(counts.acceptAsync(nonce, 1, "call-3 2", KEEP).toCompletableFuture().get(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(counts.accept(nonce, 1, "call-3 3", KEEP)).as("same count, another request").isFalse();
+        assertThat(counts.acceptAsync(nonce, 1, "call-3 2", KEEP).toCompletableFuture().get(5, TimeUnit.SECONDS))
+                .as("retransmission").isTrue();
+        assertThat(counts.acceptAsync(nonce, 1, "call-3 4", KEEP).toCompletableFuture().get(5, TimeUnit.SECONDS))
+                .as("replay").isFalse();
+    }
+
+    @Test
     void theSameCountFromTheSameRequestIsARetransmissionAndIsAcceptedAgain() {
         String nonce = newNonce();
 

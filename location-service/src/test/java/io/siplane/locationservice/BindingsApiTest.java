@@ -101,7 +101,7 @@ class BindingsApiTest extends ApiTestSupport {
 
         assertThat(response.statusCode()).isEqualTo(204);
         assertThat(response.body()).isEmpty();
-        assertThat(store.lookupUncached(aor)).isEmpty();
+        assertThat(store.lookup(aor)).isEmpty();
         assertProblem(get(path), 404);
     }
 

@@ -57,7 +57,9 @@ class OperationsEndpointsTest {
 
         String metrics = get("/actuator/prometheus").body();
 
-        assertThat(metrics).contains("siplane_registrar_requests_seconds_count{status=\"200\"}")
+        assertThat(metrics).contains("siplane_registrar_responses_total{status=\"200\"}")
+                .contains("siplane_registrar_responses_total{status=\"401\"}")
+                .contains("siplane_registrar_requests_seconds_count{status=\"200\"}")
                 .contains("siplane_registrar_requests_seconds_count{status=\"401\"}")
                 .contains("siplane_registrar_requests_seconds_bucket{status=\"200\",le=")
                 .contains("siplane_registrar_auth_failures_total{reason=\"bad_credentials\"}");

@@ -247,6 +247,25 @@ class RegisterOverSipTest {
     }
 
     @Test
+    void registerWithMaxForwardsZeroIsAnswered483AndStoresNothing() {
+        String user = newUser("hops");
+        registrar.subscriber(user, "pw");
+
+        Response response = udp.register(user, DOMAIN).maxForwards(0).send(Credentials.md5(user, "pw"));
+
+        assertThat(response.getStatusCode()).isEqualTo(483);
+        assertThat(bindings(user)).isEmpty();
+    }
+
+    @Test
+    void aMethodOtherThanRegisterIsAnswered405AllowingRegisterOnly() {
+        Response response = udp.request("OPTIONS", "sip:" + DOMAIN).send();
+
+        assertThat(response.getStatusCode()).isEqualTo(405);
+        assertThat(SipHeaders.values(response, "Allow")).containsExactly("REGISTER");
+    }
+
+    @Test
     void unsupportedRequiredExtensionIsRejected420WithUnsupportedButPathIsSupported() {
         String user = newUser("lea");
         registrar.subscriber(user, "pw");

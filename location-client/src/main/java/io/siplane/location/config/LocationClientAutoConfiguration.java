@@ -25,6 +25,7 @@ import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.siplane.location.LocationStore;
 import io.siplane.location.NonceCountStore;
@@ -49,7 +50,9 @@ public class LocationClientAutoConfiguration {
     @Bean
     LettuceClientOptionsBuilderCustomizer siplaneLettuceClientOptions(Environment env, LocationClientProperties props) {
         return builder -> {
-            builder.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).autoReconnect(true);
+            builder.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).autoReconnect(true)
+                    // the command timeout bounds asynchronous commands too (the registrar's path), not only blocking ones
+                    .timeoutOptions(TimeoutOptions.enabled());
             if (!env.containsProperty("spring.data.redis.connect-timeout")) {
                 builder.socketOptions(SocketOptions.builder().connectTimeout(props.connectTimeout()).build());
             }

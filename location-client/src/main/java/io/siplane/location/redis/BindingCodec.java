@@ -1,6 +1,8 @@
 package io.siplane.location.redis;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -27,6 +29,19 @@ final class BindingCodec {
                 c.path().isEmpty() ? null : c.path(), c.received().map(ReceivedFrom::text).orElse(null),
                 c.userAgent().orElse(null), c.instanceId().orElse(null),
                 c.regId().isPresent() ? c.regId().getAsInt() : null, nowMs));
+    }
+
+    /** The bindings among {@code jsons} (text or bytes) not expired at {@code now}, in preference order. */
+    List<Binding> decodeLive(Collection<?> jsons, Instant now) {
+        List<Binding> out = new ArrayList<>(jsons.size());
+        for (Object json : jsons) {
+            Binding b = decode(AsyncRedis.text(json));
+            if (!b.isExpired(now)) {
+                out.add(b);
+            }
+        }
+        out.sort(Binding.PREFERENCE_ORDER);
+        return out;
     }
 
     Binding decode(String json) {

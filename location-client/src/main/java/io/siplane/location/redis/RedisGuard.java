@@ -1,6 +1,11 @@
 package io.siplane.location.redis;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 
 import org.springframework.dao.QueryTimeoutException;
@@ -20,6 +25,13 @@ import io.siplane.location.LocationUnavailableException;
  * ({@code spring.data.redis.timeout}); with disconnected behaviour REJECT_COMMANDS nothing queues.
  */
 public final class RedisGuard {
+
+    /** Waits out the retry's pause for asynchronous calls (one daemon thread, idle but for a Redis blip). */
+    private static final ScheduledExecutorService RETRY_TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "location-store-retry");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final CircuitBreaker circuitBreaker;
     private final Retry retry;
@@ -74,6 +86,38 @@ public final class RedisGuard {
             }
             throw e;
         }
+    }
+
+    /**
+     * {@link #call} for a command sent asynchronously: the same circuit breaker and retry, and the same
+     * {@link LocationUnavailableException} (as the stage's failure) when Redis is away.
+     */
+    public <T> CompletionStage<T> callAsync(String operation, Supplier<CompletionStage<T>> op) {
+        CompletionStage<T> guarded;
+        try {
+            guarded = Retry.decorateCompletionStage(retry, RETRY_TIMER,
+                    CircuitBreaker.decorateCompletionStage(circuitBreaker, op)).get();
+        } catch (RuntimeException e) {
+            guarded = CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        guarded.whenComplete((value, failure) -> {
+            if (failure == null) {
+                result.complete(value);
+                return;
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            if (cause instanceof CallNotPermittedException) {
+                result.completeExceptionally(new LocationUnavailableException(
+                        "location store unavailable (circuit open) during " + operation, cause));
+            } else if (isOutage(cause)) {
+                result.completeExceptionally(new LocationUnavailableException(
+                        "location store unavailable during " + operation, cause));
+            } else {
+                result.completeExceptionally(cause);
+            }
+        });
+        return result;
     }
 
     static boolean isOutage(Throwable e) {

@@ -7,10 +7,11 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 
+import io.lettuce.core.ScriptOutputType;
 import io.siplane.location.NonceCountStore;
 
 /**
@@ -20,22 +21,34 @@ import io.siplane.location.NonceCountStore;
  */
 public final class RedisNonceCounts implements NonceCountStore {
 
-    private static final RedisScript<Long> ACCEPT = RedisLocationStore.script("nonce-count.lua", Long.class);
     private static final int FINGERPRINT_BYTES = 12;
 
     private final StringRedisTemplate redis;
+    private final AsyncRedis async;
     private final RedisGuard guard;
 
     public RedisNonceCounts(StringRedisTemplate redis, RedisGuard guard) {
         this.redis = redis;
+        this.async = new AsyncRedis(redis.getRequiredConnectionFactory());
         this.guard = guard;
     }
 
     @Override
     public boolean accept(String nonce, long nc, String requestKey, Duration keepFor) {
-        Long accepted = guard.call("acceptNonceCount", () -> redis.execute(ACCEPT, List.of(RedisSchema.nonceCountKey(nonce)),
+        Long accepted = guard.call("acceptNonceCount", () -> redis.execute(LuaScripts.NONCE_COUNT,
+                List.of(RedisSchema.nonceCountKey(nonce)),
                 Long.toString(nc), fingerprint(requestKey), Long.toString(keepFor.toMillis())));
         return accepted != null && accepted == 1;
+    }
+
+    /** {@link #accept} as one EVALSHA on Lettuce's connection, without blocking. */
+    @Override
+    public CompletionStage<Boolean> acceptAsync(String nonce, long nc, String requestKey, Duration keepFor) {
+        byte[][] keys = { AsyncRedis.bytes(RedisSchema.nonceCountKey(nonce)) };
+        byte[][] args = AsyncRedis.bytes(Long.toString(nc), fingerprint(requestKey), Long.toString(keepFor.toMillis()));
+        return guard.<Long>callAsync("acceptNonceCount",
+                () -> async.script(LuaScripts.NONCE_COUNT, ScriptOutputType.INTEGER, keys, args))
+                .thenApply(accepted -> accepted != null && accepted == 1);
     }
 
     private static String fingerprint(String requestKey) {

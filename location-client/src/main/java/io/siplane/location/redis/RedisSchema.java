@@ -3,7 +3,7 @@ package io.siplane.location.redis;
 import io.siplane.location.AddressOfRecord;
 
 /**
- * The Redis keys of the location store; documented for operators in location-service/README.md.
+ * The Redis keys of the location store; documented for operators in location-client/README.md.
  *
  * <p>Every per-AOR key carries the AOR as a hash tag ({@code {…}}) so that all keys of one AOR live in
  * one Redis Cluster slot and can be changed by one script. The two indexes share the tag {@code {index}}.

@@ -52,7 +52,7 @@ class BindingController {
     AorBindingsView getBinding(@Parameter(example = "alice@example.com") @PathVariable("aor") String aorText) {
         AddressOfRecord aor = AddressOfRecordParameter.parse(aorText);
         Instant now = clock.instant();
-        AorBindingsView view = AorBindingsView.of(aor, store.lookupUncached(aor), now);
+        AorBindingsView view = AorBindingsView.of(aor, store.lookup(aor), now);
         if (view.contacts().isEmpty()) {
             throw ApiProblem.notFound("No binding for " + aor.uri() + ".");
         }

@@ -1,7 +1,6 @@
 package io.siplane.registrar.register;
 
 import java.util.List;
-import java.util.Set;
 
 import io.siplane.location.Binding;
 import io.siplane.sip.digest.DigestChallenge;
@@ -34,18 +33,6 @@ public sealed interface RegisterOutcome {
         @Override
         public int status() {
             return 401;
-        }
-    }
-
-    /** 420 with Unsupported listing the option tags we do not support (step 2). */
-    record BadExtension(Set<String> unsupported) implements RegisterOutcome {
-        public BadExtension {
-            unsupported = Set.copyOf(unsupported);
-        }
-
-        @Override
-        public int status() {
-            return 420;
         }
     }
 

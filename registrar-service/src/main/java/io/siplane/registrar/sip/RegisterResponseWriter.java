@@ -14,7 +14,6 @@ import javax.sip.message.Response;
 
 import io.siplane.location.Binding;
 import io.siplane.registrar.register.RegisterOutcome;
-import io.siplane.registrar.register.RegisterOutcome.BadExtension;
 import io.siplane.registrar.register.RegisterOutcome.Challenge;
 import io.siplane.registrar.register.RegisterOutcome.IntervalTooBrief;
 import io.siplane.registrar.register.RegisterOutcome.Refused;
@@ -40,13 +39,6 @@ final class RegisterResponseWriter {
         if (outcome instanceof Challenge challenge) {
             Response r = in.response(Response.UNAUTHORIZED);
             SipDigest.addChallenges(r, challenge.challenges(), headers);
-            return r;
-        }
-        if (outcome instanceof BadExtension bad) {
-            Response r = in.response(Response.BAD_EXTENSION);
-            for (String tag : bad.unsupported()) {
-                r.addHeader(headers.createUnsupportedHeader(tag));
-            }
             return r;
         }
         if (outcome instanceof IntervalTooBrief brief) {

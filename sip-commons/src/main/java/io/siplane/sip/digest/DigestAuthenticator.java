@@ -6,6 +6,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import io.siplane.sip.digest.AuthOutcome.Authenticated;
 import io.siplane.sip.digest.AuthOutcome.BadRequest;
@@ -75,19 +77,67 @@ public final class DigestAuthenticator {
      */
     public AuthOutcome authenticate(String method, String requestUri, String realm, String client, String requestKey,
             List<DigestCredentials> credentials) {
+        Checked checked = check(requestUri, realm, client, credentials);
+        if (checked.decided() != null) {
+            return checked.decided();
+        }
+        DigestCredentials c = checked.credentials();
+        AuthOutcome refused = verifyResponse(checked, method, ha1Source.find(c.username(), checked.realmLower()));
+        if (refused != null) {
+            return refused;
+        }
+        return counted(checked, nonceCounts.accept(c.nonce(), checked.nc(), requestKey));
+    }
+
+    /**
+     * {@link #authenticate} without blocking the calling thread: the HA1 and the shared nonce-count come from their
+     * stores asynchronously ({@link Ha1Source#findAsync}, {@link NonceCounts#acceptAsync}). The stage fails with what
+     * the {@link Ha1Source} fails with when its store is unavailable.
+     */
+    public CompletionStage<AuthOutcome> authenticateAsync(String method, String requestUri, String realm, String client,
+            String requestKey, List<DigestCredentials> credentials) {
+        Checked checked = check(requestUri, realm, client, credentials);
+        if (checked.decided() != null) {
+            return CompletableFuture.completedFuture(checked.decided());
+        }
+        DigestCredentials c = checked.credentials();
+        return ha1Source.findAsync(c.username(), checked.realmLower()).thenCompose(ha1 -> {
+            AuthOutcome refused = verifyResponse(checked, method, ha1);
+            if (refused != null) {
+                return CompletableFuture.completedFuture(refused);
+            }
+            return nonceCounts.acceptAsync(c.nonce(), checked.nc(), requestKey).thenApply(accepted -> counted(checked, accepted));
+        });
+    }
+
+    /**
+     * What the checks before the HA1 found: an outcome already ({@code decided}), or credentials worth checking
+     * against the user's HA1.
+     */
+    private record Checked(AuthOutcome decided, DigestCredentials credentials, String realm, String realmLower, String user,
+            String client, DigestAlgorithm algorithm, long nc, HmacNonces.Status nonceStatus) {
+
+        static Checked decided(AuthOutcome outcome) {
+            return new Checked(outcome, null, null, null, null, null, null, 0, null);
+        }
+    }
+
+    /** The checks that need no store: lockouts, credentials for our realm, their form, the uri, our nonce. */
+    private Checked check(String requestUri, String realm, String client, List<DigestCredentials> credentials) {
         if (lockout.isLockedOut(client)) {
-            return new LockedOut();
+            return Checked.decided(new LockedOut());
         }
         Optional<DigestCredentials> forRealm = credentials.stream()
                 .filter(c -> c.realm().equalsIgnoreCase(realm))
                 .findFirst();
         if (forRealm.isEmpty()) {
-            return new Challenge(Reason.NO_CREDENTIALS);
+            return Checked.decided(new Challenge(Reason.NO_CREDENTIALS));
         }
         DigestCredentials c = forRealm.get();
-        String user = c.username() + "@" + realm.toLowerCase(Locale.ROOT);
+        String realmLower = realm.toLowerCase(Locale.ROOT);
+        String user = c.username() + "@" + realmLower;
         if (lockout.isLockedOut(user, client)) {
-            return new LockedOut();
+            return Checked.decided(new LockedOut());
         }
         Optional<DigestAlgorithm> algorithm = c.algorithm().isPresent()
                 ? DigestAlgorithm.fromWireName(c.algorithm().get()).filter(properties.algorithms()::contains)
@@ -96,33 +146,44 @@ public final class DigestAuthenticator {
         // RFC 7616 §3.4: we only offer qop=auth, which requires nc and cnonce
         if (algorithm.isEmpty() || c.username().isEmpty() || !c.qop().map(QOP_AUTH::equalsIgnoreCase).orElse(false)
                 || nc.isEmpty() || c.cnonce().map(String::isEmpty).orElse(true)) {
-            return new Challenge(Reason.MALFORMED);
+            return Checked.decided(new Challenge(Reason.MALFORMED));
         }
         if (!DigestUri.names(c.uri(), requestUri)) {
-            return new BadRequest("Digest uri does not match Request-URI");
+            return Checked.decided(new BadRequest("Digest uri does not match Request-URI"));
         }
         HmacNonces.Status nonceStatus = nonces.verify(c.nonce(), realm);
         if (nonceStatus == HmacNonces.Status.INVALID) {
-            return new Challenge(Reason.INVALID_NONCE);
+            return Checked.decided(new Challenge(Reason.INVALID_NONCE));
         }
-        DigestAlgorithm alg = algorithm.get();
-        String ha1 = ha1Source.find(c.username(), realm.toLowerCase(Locale.ROOT))
-                .map(h -> h.forAlgorithm(alg))
-                .orElseGet(() -> nonces.decoyHa1(alg, c.username(), realm));
+        return new Checked(null, c, realm, realmLower, user, client, algorithm.get(), nc.get(), nonceStatus);
+    }
+
+    /**
+     * The response against the user's HA1 (a decoy for an unknown user, so both fail alike), then the nonce's
+     * freshness: an outcome when refused, null when only the nonce-count remains to be checked.
+     */
+    private AuthOutcome verifyResponse(Checked checked, String method, Optional<Ha1Hashes> ha1s) {
+        DigestCredentials c = checked.credentials();
+        DigestAlgorithm alg = checked.algorithm();
+        String ha1 = ha1s.map(h -> h.forAlgorithm(alg)).orElseGet(() -> nonces.decoyHa1(alg, c.username(), checked.realm()));
         String expected = alg.response(ha1, method, c.uri(), c.nonce(), c.nc().orElseThrow(), c.cnonce().orElseThrow(), QOP_AUTH);
         if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
                 c.response().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII))) {
-            lockout.recordFailure(user, client);
+            lockout.recordFailure(checked.user(), checked.client());
             return new Challenge(Reason.BAD_CREDENTIALS);
         }
-        if (nonceStatus == HmacNonces.Status.STALE) {
+        if (checked.nonceStatus() == HmacNonces.Status.STALE) {
             return new Challenge(Reason.STALE_NONCE);
         }
-        if (!nonceCounts.accept(c.nonce(), nc.get(), requestKey)) {
+        return null;
+    }
+
+    private AuthOutcome counted(Checked checked, boolean nonceCountAccepted) {
+        if (!nonceCountAccepted) {
             return new Challenge(Reason.REPLAYED_NONCE_COUNT);
         }
-        lockout.recordSuccess(user, client);
-        return new Authenticated(c.username(), realm, alg);
+        lockout.recordSuccess(checked.user(), checked.client());
+        return new Authenticated(checked.credentials().username(), checked.realm(), checked.algorithm());
     }
 
     /** Fresh challenges for {@code realm}, one per configured algorithm in the configured order. */

@@ -1,6 +1,8 @@
 package io.siplane.sip.digest;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -45,7 +47,18 @@ public final class SharedNonceCounts implements NonceCounts {
         }
     }
 
-    private void warnUnshared(RuntimeException e) {
+    @Override
+    public CompletionStage<Boolean> acceptAsync(String nonce, long nc, String requestKey) {
+        if (!local.accept(nonce, nc, requestKey)) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return shared.acceptAsync(nonce, nc, requestKey, keepFor).exceptionally(e -> {
+            warnUnshared(e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e);
+            return true;
+        });
+    }
+
+    private void warnUnshared(Throwable e) {
         long now = System.nanoTime();
         long last = lastWarning.get();
         if (now - last >= WARN_EVERY_NANOS && lastWarning.compareAndSet(last, now)) {
