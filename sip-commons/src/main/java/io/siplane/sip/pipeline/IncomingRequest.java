@@ -44,6 +44,7 @@ public final class IncomingRequest {
     private final String serverName;
     private final AtomicBoolean finalResponseSent = new AtomicBoolean();
     private volatile ServerTransaction serverTransaction;
+    private volatile Object attachment;
 
     /** A request received by the JAIN-SIP RI: answered through {@code provider} or a server transaction. */
     public IncomingRequest(RequestEvent event, SipProvider provider, SourceAddress source, SipFactories factories,
@@ -170,6 +171,20 @@ public final class IncomingRequest {
     /** Whether a final (non-1xx) response was sent through this object. */
     public boolean finalResponseSent() {
         return finalResponseSent.get();
+    }
+
+    /**
+     * Hands what one step of a request chain learned (e.g. a proxy's routed copy of the request) to the later steps:
+     * the steps share nothing but this object.
+     */
+    public void attach(Object value) {
+        attachment = value;
+    }
+
+    /** What an earlier step {@linkplain #attach attached}, if it is a {@code type}. */
+    public <T> Optional<T> attachment(Class<T> type) {
+        Object value = attachment;
+        return type.isInstance(value) ? Optional.of(type.cast(value)) : Optional.empty();
     }
 
     private Response withServer(Response response) {

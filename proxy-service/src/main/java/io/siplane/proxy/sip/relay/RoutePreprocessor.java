@@ -1,4 +1,4 @@
-package io.siplane.proxy.relay;
+package io.siplane.proxy.sip.relay;
 
 import java.util.List;
 
@@ -7,6 +7,7 @@ import javax.sip.header.CallIdHeader;
 import javax.sip.header.RouteHeader;
 import javax.sip.message.Request;
 
+import io.siplane.proxy.relay.RecordRouteSignature;
 import io.siplane.proxy.routing.LocalDomains;
 import io.siplane.sip.message.SipHeaders;
 

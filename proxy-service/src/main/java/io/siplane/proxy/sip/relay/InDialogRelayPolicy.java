@@ -1,4 +1,4 @@
-package io.siplane.proxy.relay;
+package io.siplane.proxy.sip.relay;
 
 import java.util.List;
 import java.util.Optional;
@@ -12,7 +12,7 @@ import io.siplane.location.AddressOfRecord;
 import io.siplane.location.Binding;
 import io.siplane.location.BindingLookup;
 import io.siplane.location.LocationUnavailableException;
-import io.siplane.proxy.relay.RoutePreprocessor.RoutedHere;
+import io.siplane.proxy.sip.relay.RoutePreprocessor.RoutedHere;
 import io.siplane.proxy.routing.HostPort;
 import io.siplane.proxy.routing.LocalDomains;
 
