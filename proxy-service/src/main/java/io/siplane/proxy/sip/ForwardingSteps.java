@@ -16,7 +16,6 @@ import io.siplane.proxy.routing.ContactTarget;
 import io.siplane.proxy.routing.LocalDomains;
 import io.siplane.proxy.routing.Resolution;
 import io.siplane.proxy.routing.TargetResolver;
-import io.siplane.proxy.sip.RoutingSteps.Routed;
 import io.siplane.proxy.sip.auth.ProxyAuthenticator;
 import io.siplane.proxy.sip.fork.ForkContext;
 import io.siplane.proxy.sip.fork.Forker;
@@ -29,14 +28,6 @@ import io.siplane.sip.pipeline.IncomingRequest;
  * every answer goes through it.
  */
 public final class ForwardingSteps {
-
-    /** A request with its server transaction and response context: the context answers it from now on. */
-    public record Forwarding(Request request, ForkContext context) {
-    }
-
-    /** The targets resolution found, for the fork step. */
-    public record Resolved(ForkContext context, List<ContactTarget> targets) {
-    }
 
     /** RFC 3261 §16.6 step 3: the copies of a request without Max-Forwards get 70. */
     private static final int DEFAULT_MAX_FORWARDS = 70;
@@ -83,7 +74,7 @@ public final class ForwardingSteps {
      * the response context opens (findable by a CANCEL from now on, while the target is still being looked up).
      */
     public Verdict openTransaction(IncomingRequest in) throws Exception {
-        Routed routed = RoutingSteps.routed(in);
+        ProxyExchange exchange = ProxyExchange.of(in);
         if (in.request().getHeader(MaxForwardsHeader.NAME) == null) {
             // the stack's transactions insist on one; the forwarded copies get 70 anyway (RFC 3261 §16.6 step 3)
             in.request().setHeader(in.factories().headers().createMaxForwardsHeader(DEFAULT_MAX_FORWARDS));
@@ -101,19 +92,18 @@ public final class ForwardingSteps {
         if (Request.INVITE.equals(in.method())) {
             in.respond(in.response(Response.TRYING));
         }
-        ForkContext context = forker.open(in, serverTransaction, routed.request(), routed.loopHash());
-        in.attach(new Forwarding(routed.request(), context));
+        exchange.context(forker.open(in, serverTransaction, exchange.routed(), exchange.loopHash()));
         return Verdict.NEXT;
     }
 
     /** RFC 3261 §22.3: 407 for callers of our domains without valid credentials; theirs removed from the copy. */
     public Verdict authenticate(IncomingRequest in) throws Exception {
-        Forwarding forwarding = in.attachment(Forwarding.class).orElseThrow();
-        Optional<Response> denied = authenticator.check(in, forwarding.request());
+        ProxyExchange exchange = ProxyExchange.of(in);
+        Optional<Response> denied = authenticator.check(in, exchange.routed());
         if (denied.isEmpty()) {
             return Verdict.NEXT;
         }
-        forwarding.context().reject(denied.get());
+        exchange.context().reject(denied.get());
         return Verdict.DONE;
     }
 
@@ -122,20 +112,20 @@ public final class ForwardingSteps {
      * allowed (else 403).
      */
     public Verdict resolveTarget(IncomingRequest in) throws Exception {
-        Forwarding forwarding = in.attachment(Forwarding.class).orElseThrow();
-        Resolution resolution = resolve((SipURI) forwarding.request().getRequestURI());
+        ProxyExchange exchange = ProxyExchange.of(in);
+        Resolution resolution = resolve((SipURI) exchange.routed().getRequestURI());
         if (resolution instanceof Resolution.Targets targets) {
-            in.attach(new Resolved(forwarding.context(), targets.targets()));
+            exchange.targets(targets.targets());
             return Verdict.NEXT;
         }
-        forwarding.context().reject(answers.responseFor(in, resolution));
+        exchange.context().reject(answers.responseFor(in, resolution));
         return Verdict.DONE;
     }
 
     /** RFC 3261 §16.6: one client transaction per target, by q ({@link ForkContext}). */
     public Verdict fork(IncomingRequest in) {
-        Resolved resolved = in.attachment(Resolved.class).orElseThrow();
-        resolved.context().fork(resolved.targets());
+        ProxyExchange exchange = ProxyExchange.of(in);
+        exchange.context().fork(exchange.targets());
         return Verdict.DONE;
     }
 

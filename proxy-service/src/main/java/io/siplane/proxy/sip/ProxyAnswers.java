@@ -49,22 +49,19 @@ public final class ProxyAnswers {
     }
 
     /**
-     * A check (a stock step or one of ours) whose answer is counted like every other; an ACK it rejects is dropped
-     * instead: an ACK is never answered (RFC 3261 §17.1.1.3), and the ACK of our own stateless rejection arrives
-     * without our Route and ends here.
+     * A check's rejection (RFC 3261 §16.3), sent statelessly and counted; an ACK is dropped instead: it is never
+     * answered (RFC 3261 §17.1.1.3), and the ACK of our own stateless rejection arrives without our Route and ends here.
      */
+    public void reject(IncomingRequest in, Response response) throws SipException {
+        if (!Request.ACK.equals(in.method())) {
+            answer(in, response);
+        }
+    }
+
+    /** A stock step whose answer is sent and counted like ours, and whose rejection of an ACK is dropped ({@link #reject}). */
     public RequestStep counted(RequestStep check) {
-        return in -> {
-            IncomingRequest answeredHere = new IncomingRequest(in.request(), in.source(), response -> {
-                if (!Request.ACK.equals(in.method())) {
-                    answer(in, response);
-                }
-            }, in.factories(), serverName);
-            RequestStep.Verdict verdict = check.apply(answeredHere);
-            // what the check learned (the loop hash) is for the later steps, which see the original
-            answeredHere.attachment(Object.class).ifPresent(in::attach);
-            return verdict;
-        };
+        return in -> check.apply(new IncomingRequest(in.request(), in.source(), response -> reject(in, response),
+                in.factories(), serverName));
     }
 
     /** What target resolution (RFC 3261 §16.5) found, as the SIP answer when it is not a list of targets. */

@@ -133,10 +133,10 @@ public class ProxyConfiguration {
                 .step("OPTIONS to the proxy", answers.counted(StockSteps.optionsToSelf(
                         in -> routing.addressedToProxy(in.request().getRequestURI()), ProxyAnswers.ROUTED, List.of("application/sdp"))))
                 // RFC 3261 §16.3 validation, in the RFC's order; rejections are stateless
-                .step("CSeq method", answers.counted(validation::cseqMatchesMethod))
+                .step("CSeq method", validation::cseqMatchesMethod)
                 .step("URI scheme", answers.counted(StockSteps.sipUriOnly()))
                 .step("Max-Forwards", answers.counted(StockSteps.maxForwards()))
-                .step("loop detection", answers.counted(validation::detectLoop))
+                .step("loop detection", validation::detectLoop)
                 .step("Proxy-Require", answers.counted(StockSteps.requireSupported("Proxy-Require", proxy.supportedExtensions())))
                 .step("route pre-processing", routing::preprocessRoutes)
                 .step("ACK along the route set", routing::relayAck)
@@ -156,8 +156,8 @@ public class ProxyConfiguration {
     }
 
     @Bean
-    ValidationSteps validationSteps(SipProperties sip) {
-        return new ValidationSteps(new LoopDetector(sip.advertisedHost(), sip.effectiveAdvertisedPort()));
+    ValidationSteps validationSteps(SipProperties sip, ProxyAnswers answers) {
+        return new ValidationSteps(new LoopDetector(sip.advertisedHost(), sip.effectiveAdvertisedPort()), answers);
     }
 
     @Bean

@@ -25,16 +25,9 @@ import io.siplane.sip.pipeline.IncomingRequest;
 /**
  * From route pre-processing to the decision to forward statefully (RFC 3261 §16.4, §16.11): requests that follow a
  * route set through us are relayed statelessly, or refused (no open relay); requests for the proxy itself are
- * answered; what is left goes on to the stateful steps with its routed copy attached.
+ * answered; what is left goes on to the stateful steps with its routed copy ({@link ProxyExchange}).
  */
 public final class RoutingSteps {
-
-    /**
-     * A valid request after route pre-processing: the copy every forwarded request is made from, its loop hash, and
-     * how a Route of ours brought it here.
-     */
-    public record Routed(Request request, String loopHash, RoutedHere routedHere) {
-    }
 
     private static final Logger log = LoggerFactory.getLogger(RoutingSteps.class);
 
@@ -59,10 +52,9 @@ public final class RoutingSteps {
 
     /** RFC 3261 §16.4: our Route entries go from a copy of the request; the copy is what is forwarded. */
     public Verdict preprocessRoutes(IncomingRequest in) {
-        String loopHash = in.attachment(ValidationSteps.LoopHash.class).orElseThrow().value();
         Request request = (Request) in.request().clone();
         RoutedHere routedHere = routes.apply(request);
-        in.attach(new Routed(request, loopHash, routedHere));
+        ProxyExchange.of(in).routed(request, routedHere);
         return Verdict.NEXT;
     }
 
@@ -74,9 +66,9 @@ public final class RoutingSteps {
         if (!Request.ACK.equals(in.method())) {
             return Verdict.NEXT;
         }
-        Routed routed = routed(in);
-        if (alongRouteSet(routed) && inDialogRelay.decide(routed.request(), routed.routedHere()) == InDialogRelayPolicy.Decision.RELAY) {
-            relayStatelessly(in, routed);
+        ProxyExchange exchange = ProxyExchange.of(in);
+        if (alongRouteSet(exchange) && inDialogRelay.decide(exchange.routed(), exchange.routedHere()) == InDialogRelayPolicy.Decision.RELAY) {
+            relayStatelessly(in, exchange);
         }
         return Verdict.DONE;
     }
@@ -86,18 +78,18 @@ public final class RoutingSteps {
      * registered contact ({@link InDialogRelayPolicy}); anything else is refused with 403 (no open relay).
      */
     public Verdict relayInDialog(IncomingRequest in) throws Exception {
-        Routed routed = routed(in);
-        if (SipHeaders.toTag(routed.request()).isEmpty() || !alongRouteSet(routed)) {
+        ProxyExchange exchange = ProxyExchange.of(in);
+        if (SipHeaders.toTag(exchange.routed()).isEmpty() || !alongRouteSet(exchange)) {
             return Verdict.NEXT;
         }
-        InDialogRelayPolicy.Decision decision = inDialogRelay.decide(routed.request(), routed.routedHere());
+        InDialogRelayPolicy.Decision decision = inDialogRelay.decide(exchange.routed(), exchange.routedHere());
         if (decision == InDialogRelayPolicy.Decision.STORE_UNAVAILABLE) {
             answers.answer(in, answers.storeUnavailable(in));
         } else if (decision == InDialogRelayPolicy.Decision.DENY) {
             log.debug("not relaying {} for Call-ID {}: not along our signed Record-Route nor to a registered contact",
                     in.method(), SipHeaders.callId(in.request()));
             answers.answer(in, answers.relayDenied(in));
-        } else if (!relayStatelessly(in, routed)) {
+        } else if (!relayStatelessly(in, exchange)) {
             answers.answer(in, in.response(Response.SERVER_INTERNAL_ERROR, "Cannot Forward"));
         }
         return Verdict.DONE;
@@ -105,16 +97,16 @@ public final class RoutingSteps {
 
     /** A preloaded Route beyond us is not followed (no open relay): the target is resolved here. */
     public Verdict dropPreloadedRoute(IncomingRequest in) {
-        Routed routed = routed(in);
-        if (routed.routedHere() != RoutedHere.RECORD_ROUTED && !relayForeignDomains) {
-            routed.request().removeHeader(RouteHeader.NAME);
+        ProxyExchange exchange = ProxyExchange.of(in);
+        if (exchange.routedHere() != RoutedHere.RECORD_ROUTED && !relayForeignDomains) {
+            exchange.routed().removeHeader(RouteHeader.NAME);
         }
         return Verdict.NEXT;
     }
 
     /** A request for the proxy itself rather than for a user: REGISTER 405 (we are no registrar), others 404. */
     public Verdict answerForProxy(IncomingRequest in) throws Exception {
-        if (!addressedToProxy(routed(in).request().getRequestURI())) {
+        if (!addressedToProxy(ProxyExchange.of(in).routed().getRequestURI())) {
             return Verdict.NEXT;
         }
         answers.answer(in, Request.REGISTER.equals(in.method()) ? answers.methodNotAllowed(in) : in.response(Response.NOT_FOUND));
@@ -126,18 +118,14 @@ public final class RoutingSteps {
         return uri instanceof SipURI sip && sip.getUser() == null && domains.isLocal(sip.getHost(), sip.getPort());
     }
 
-    static Routed routed(IncomingRequest in) {
-        return in.attachment(Routed.class).orElseThrow();
-    }
-
     /** Brought by a Route naming us, or for a domain that is not ours: following a route set, not for a user of ours. */
-    private boolean alongRouteSet(Routed routed) {
-        boolean local = routed.request().getRequestURI() instanceof SipURI sip && domains.isLocal(sip.getHost(), sip.getPort());
-        return routed.routedHere().any() || !local;
+    private boolean alongRouteSet(ProxyExchange exchange) {
+        boolean local = exchange.routed().getRequestURI() instanceof SipURI sip && domains.isLocal(sip.getHost(), sip.getPort());
+        return exchange.routedHere().any() || !local;
     }
 
-    private boolean relayStatelessly(IncomingRequest in, Routed routed) {
-        Optional<RequestCopier.Outgoing> out = relay.prepare(in.request(), routed.request(), routed.loopHash());
+    private boolean relayStatelessly(IncomingRequest in, ProxyExchange exchange) {
+        Optional<RequestCopier.Outgoing> out = relay.prepare(in.request(), exchange.routed(), exchange.loopHash());
         if (out.isEmpty()) {
             return false;
         }

@@ -22,16 +22,14 @@ import io.siplane.sip.pipeline.IncomingRequest;
  */
 public final class ValidationSteps {
 
-    /** The loop hash of a request that passed loop detection: part of every branch id written for it. */
-    public record LoopHash(String value) {
-    }
-
     private static final String PROXY_REQUIRE = "Proxy-Require";
 
     private final LoopDetector loops;
+    private final ProxyAnswers answers;
 
-    public ValidationSteps(LoopDetector loops) {
+    public ValidationSteps(LoopDetector loops, ProxyAnswers answers) {
         this.loops = loops;
+        this.answers = answers;
     }
 
     /** RFC 3261 §8.1.1.5: the CSeq method must match the request method. */
@@ -40,18 +38,21 @@ public final class ValidationSteps {
         if (cseq != null && in.method().equals(cseq.getMethod())) {
             return Verdict.NEXT;
         }
-        in.respond(in.response(Response.BAD_REQUEST, "CSeq Method Mismatch"));
+        answers.reject(in, in.response(Response.BAD_REQUEST, "CSeq Method Mismatch"));
         return Verdict.DONE;
     }
 
-    /** RFC 3261 §16.3 step 4, RFC 5393: our sent-by with this request's own loop hash in a Via is a loop: 482. */
+    /**
+     * RFC 3261 §16.3 step 4, RFC 5393: our sent-by with this request's own loop hash in a Via is a loop: 482. The loop
+     * hash goes into every branch id written for the request.
+     */
     public Verdict detectLoop(IncomingRequest in) throws Exception {
         String loopHash = loopHash(in.request());
         if (loops.isLoop(vias(in.request()), loopHash)) {
-            in.respond(Response.LOOP_DETECTED);
+            answers.reject(in, in.response(Response.LOOP_DETECTED));
             return Verdict.DONE;
         }
-        in.attach(new LoopHash(loopHash));
+        ProxyExchange.of(in).loopHash(loopHash);
         return Verdict.NEXT;
     }
 

@@ -17,6 +17,7 @@ import io.siplane.proxy.metrics.ProxyMetrics;
 import io.siplane.sip.SipFactories;
 import io.siplane.sip.Transport;
 import io.siplane.sip.chain.RequestStep.Verdict;
+import io.siplane.sip.chain.StockSteps;
 import io.siplane.sip.message.SourceAddress;
 import io.siplane.sip.pipeline.IncomingRequest;
 
@@ -26,8 +27,9 @@ class ValidationStepsTest {
     private static final String OWN_HOST = "192.0.2.10";
     private static final int OWN_PORT = 5080;
 
-    private final ValidationSteps steps = new ValidationSteps(new LoopDetector(OWN_HOST, OWN_PORT));
     private final List<Response> sent = new ArrayList<>();
+    private final ProxyAnswers answers = new ProxyAnswers(new ProxyMetrics(new SimpleMeterRegistry()), "", 5);
+    private final ValidationSteps steps = new ValidationSteps(new LoopDetector(OWN_HOST, OWN_PORT), answers);
 
     @Test
     void aCSeqNamingAnotherMethodIsAnswered400() throws Exception {
@@ -44,7 +46,8 @@ class ValidationStepsTest {
     void aRequestThatPassedUsUnchangedIsALoop() throws Exception {
         IncomingRequest first = incoming("INVITE", "INVITE", "z9hG4bKcaller1");
         assertThat(steps.detectLoop(first)).isEqualTo(Verdict.NEXT);
-        String loopHash = first.attachment(ValidationSteps.LoopHash.class).orElseThrow().value();
+        String loopHash = ProxyExchange.of(first).loopHash();
+        assertThat(loopHash).isNotEmpty();
 
         String ours = new BranchIdMinter().stateful(loopHash);
         IncomingRequest back = incoming("INVITE", "INVITE", "z9hG4bKcaller1", "SIP/2.0/UDP " + OWN_HOST + ":" + OWN_PORT
@@ -61,34 +64,33 @@ class ValidationStepsTest {
                 + ";branch=" + new BranchIdMinter().stateful(otherHash));
 
         assertThat(steps.detectLoop(spiral)).isEqualTo(Verdict.NEXT);
-        assertThat(spiral.attachment(ValidationSteps.LoopHash.class)).isPresent();
+        assertThat(ProxyExchange.of(spiral).loopHash()).isNotEmpty();
         assertThat(sent).isEmpty();
     }
 
     @Test
     void aRejectedAckIsDroppedNotAnswered() throws Exception {
-        ProxyAnswers answers = new ProxyAnswers(new ProxyMetrics(new SimpleMeterRegistry()), "", 5);
-        IncomingRequest ack = incoming("ACK", "INVITE", "z9hG4bKcaller1");
-
-        assertThat(answers.counted(steps::cseqMatchesMethod).apply(ack)).isEqualTo(Verdict.DONE);
+        assertThat(steps.cseqMatchesMethod(incoming("ACK", "INVITE", "z9hG4bKcaller1"))).isEqualTo(Verdict.DONE);
+        assertThat(answers.counted(StockSteps.sipUriOnly()).apply(incomingTo("tel:+15550100", "ACK")))
+                .isEqualTo(Verdict.DONE);
         assertThat(sent).isEmpty();
 
-        IncomingRequest invite = incoming("INVITE", "ACK", "z9hG4bKcaller2");
-        assertThat(answers.counted(steps::cseqMatchesMethod).apply(invite)).isEqualTo(Verdict.DONE);
-        assertThat(sent).singleElement().extracting(Response::getStatusCode).isEqualTo(400);
-    }
-
-    @Test
-    void theLoopHashOfACountedCheckReachesTheLaterSteps() throws Exception {
-        ProxyAnswers answers = new ProxyAnswers(new ProxyMetrics(new SimpleMeterRegistry()), "", 5);
-        IncomingRequest in = incoming("INVITE", "INVITE", "z9hG4bKcaller1");
-
-        assertThat(answers.counted(steps::detectLoop).apply(in)).isEqualTo(Verdict.NEXT);
-        assertThat(in.attachment(ValidationSteps.LoopHash.class)).isPresent();
+        assertThat(answers.counted(StockSteps.sipUriOnly()).apply(incomingTo("tel:+15550100", "INVITE")))
+                .isEqualTo(Verdict.DONE);
+        assertThat(sent).singleElement().extracting(Response::getStatusCode).isEqualTo(416);
     }
 
     private IncomingRequest incoming(String method, String cseqMethod, String branch, String... moreVias) throws Exception {
-        StringBuilder text = new StringBuilder(method + " sip:bob@siplane.test SIP/2.0\r\n")
+        return request(method, cseqMethod, branch, "sip:bob@siplane.test", moreVias);
+    }
+
+    private IncomingRequest incomingTo(String requestUri, String method) throws Exception {
+        return request(method, method, "z9hG4bKcaller3", requestUri);
+    }
+
+    private IncomingRequest request(String method, String cseqMethod, String branch, String requestUri, String... moreVias)
+            throws Exception {
+        StringBuilder text = new StringBuilder(method + " " + requestUri + " SIP/2.0\r\n")
                 .append("Via: SIP/2.0/UDP 198.51.100.1:5060;branch=").append(branch).append("\r\n");
         for (String via : moreVias) {
             text.append("Via: ").append(via).append("\r\n");

@@ -3,6 +3,7 @@ package io.siplane.sip.pipeline;
 import java.text.ParseException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 import javax.sip.InvalidArgumentException;
 import javax.sip.RequestEvent;
@@ -44,7 +45,7 @@ public final class IncomingRequest {
     private final String serverName;
     private final AtomicBoolean finalResponseSent = new AtomicBoolean();
     private volatile ServerTransaction serverTransaction;
-    private volatile Object attachment;
+    private Object state;
 
     /** A request received by the JAIN-SIP RI: answered through {@code provider} or a server transaction. */
     public IncomingRequest(RequestEvent event, SipProvider provider, SourceAddress source, SipFactories factories,
@@ -100,6 +101,17 @@ public final class IncomingRequest {
 
     public SipFactories factories() {
         return factories;
+    }
+
+    /**
+     * What the steps of a chain learn about this request and hand on to the steps after them (a service's own
+     * per-request state: one object, made by the first step that asks). Only the thread handling the request uses it.
+     */
+    public <T> T state(Class<T> type, Function<IncomingRequest, ? extends T> create) {
+        if (state == null) {
+            state = create.apply(this);
+        }
+        return type.cast(state);
     }
 
     /** The server transaction, if the handler made one (stateful processing). */
@@ -171,20 +183,6 @@ public final class IncomingRequest {
     /** Whether a final (non-1xx) response was sent through this object. */
     public boolean finalResponseSent() {
         return finalResponseSent.get();
-    }
-
-    /**
-     * Hands what one step of a request chain learned (e.g. a proxy's routed copy of the request) to the later steps:
-     * the steps share nothing but this object.
-     */
-    public void attach(Object value) {
-        attachment = value;
-    }
-
-    /** What an earlier step {@linkplain #attach attached}, if it is a {@code type}. */
-    public <T> Optional<T> attachment(Class<T> type) {
-        Object value = attachment;
-        return type.isInstance(value) ? Optional.of(type.cast(value)) : Optional.empty();
     }
 
     private Response withServer(Response response) {
