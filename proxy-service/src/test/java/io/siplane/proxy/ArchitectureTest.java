@@ -36,6 +36,16 @@ class ArchitectureTest {
     }
 
     @Test
+    void aForkContextGetsItsCollaboratorsAsOneValueAndItsBranchesDoNotPointBack() {
+        noClasses().that().haveSimpleName("ForkContext")
+                .should().dependOnClassesThat().haveSimpleName("Forker")
+                .check(classes);
+        noClasses().that().haveSimpleName("Branch")
+                .should().dependOnClassesThat().haveSimpleName("ForkContext")
+                .check(classes);
+    }
+
+    @Test
     void theProxyDoesNotTouchRedisDirectly() {
         noClasses().should().dependOnClassesThat()
                 .resideInAnyPackage("io.siplane.location.redis..", "org.springframework.data.redis..", "io.lettuce..")

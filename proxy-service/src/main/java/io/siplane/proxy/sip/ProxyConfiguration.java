@@ -45,6 +45,36 @@ import io.siplane.sip.transport.ProviderSender;
 @Configuration(proxyBeanMethods = false)
 public class ProxyConfiguration {
 
+    /**
+     * Every request the proxy receives, top to bottom (RFC 3261 §16): the first step that answers ends it. Before it,
+     * sip-commons' dispatcher answers defective requests (400) and refuses new ones while draining.
+     */
+    @Bean
+    RequestChain proxyRequestChain(ProxyAnswers answers, ValidationSteps validation, RoutingSteps routing,
+            ForwardingSteps forwarding, ProxyProperties proxy) {
+        return RequestChain.named("proxy")
+                .step("CANCEL to its INVITE", forwarding::cancel)
+                // RFC 3261 §11, §16.3 step 3: OPTIONS for the proxy itself is answered, whatever its Max-Forwards
+                .step("OPTIONS to the proxy", answers.counted(StockSteps.optionsToSelf(
+                        in -> routing.addressedToProxy(in.request().getRequestURI()), ProxyAnswers.ROUTED, List.of("application/sdp"))))
+                // RFC 3261 §16.3 validation, in the RFC's order; rejections are stateless
+                .step("CSeq method", validation::cseqMatchesMethod)
+                .step("URI scheme", answers.counted(StockSteps.sipUriOnly()))
+                .step("Max-Forwards", answers.counted(StockSteps.maxForwards()))
+                .step("loop detection", validation::detectLoop)
+                .step("Proxy-Require", answers.counted(StockSteps.requireSupported("Proxy-Require", proxy.supportedExtensions())))
+                .step("route pre-processing", routing::preprocessRoutes)
+                .step("ACK along the route set", routing::relayAck)
+                .step("in-dialog relay", routing::relayInDialog)
+                .step("drop a preloaded Route", routing::dropPreloadedRoute)
+                .step("requests for the proxy", routing::answerForProxy)
+                .step("server transaction", forwarding::openTransaction)
+                .step("authenticate", forwarding::authenticate)
+                .step("resolve the target", forwarding::resolveTarget)
+                .step("fork", forwarding::fork)
+                .build();
+    }
+
     @Bean
     LocalDomains localDomains(ProxyProperties proxy, SipProperties sip) {
         Set<String> hosts = new HashSet<>();
@@ -118,36 +148,6 @@ public class ProxyConfiguration {
     ProxyAuthenticator proxyAuthenticator(ProxyProperties proxy, ObjectProvider<DigestAuthenticator> authenticator,
             LocalDomains domains, ClientAddressResolver clients) {
         return new ProxyAuthenticator(proxy, Optional.ofNullable(authenticator.getIfAvailable()), domains, clients);
-    }
-
-    /**
-     * Every request the proxy receives, top to bottom (RFC 3261 §16): the first step that answers ends it. Before it,
-     * sip-commons' dispatcher answers defective requests (400) and refuses new ones while draining.
-     */
-    @Bean
-    RequestChain proxyRequestChain(ProxyAnswers answers, ValidationSteps validation, RoutingSteps routing,
-            ForwardingSteps forwarding, ProxyProperties proxy) {
-        return RequestChain.named("proxy")
-                .step("CANCEL to its INVITE", forwarding::cancel)
-                // RFC 3261 §11, §16.3 step 3: OPTIONS for the proxy itself is answered, whatever its Max-Forwards
-                .step("OPTIONS to the proxy", answers.counted(StockSteps.optionsToSelf(
-                        in -> routing.addressedToProxy(in.request().getRequestURI()), ProxyAnswers.ROUTED, List.of("application/sdp"))))
-                // RFC 3261 §16.3 validation, in the RFC's order; rejections are stateless
-                .step("CSeq method", validation::cseqMatchesMethod)
-                .step("URI scheme", answers.counted(StockSteps.sipUriOnly()))
-                .step("Max-Forwards", answers.counted(StockSteps.maxForwards()))
-                .step("loop detection", validation::detectLoop)
-                .step("Proxy-Require", answers.counted(StockSteps.requireSupported("Proxy-Require", proxy.supportedExtensions())))
-                .step("route pre-processing", routing::preprocessRoutes)
-                .step("ACK along the route set", routing::relayAck)
-                .step("in-dialog relay", routing::relayInDialog)
-                .step("drop a preloaded Route", routing::dropPreloadedRoute)
-                .step("requests for the proxy", routing::answerForProxy)
-                .step("server transaction", forwarding::openTransaction)
-                .step("authenticate", forwarding::authenticate)
-                .step("resolve the target", forwarding::resolveTarget)
-                .step("fork", forwarding::fork)
-                .build();
     }
 
     @Bean
