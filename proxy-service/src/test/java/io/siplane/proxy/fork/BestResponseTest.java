@@ -44,4 +44,21 @@ class BestResponseTest {
 
         assertThat(ForkPlan.byQ(List.of(a, b, c, d))).containsExactly(List.of(b, d), List.of(a, c));
     }
+
+    @Test
+    void aChosenChallengeCollectsTheOthersAndAChosen503Becomes500() {
+        assertThat(BestResponse.treatmentOf(407)).isEqualTo(BestResponse.Treatment.MERGE_CHALLENGES);
+        assertThat(BestResponse.treatmentOf(401)).isEqualTo(BestResponse.Treatment.MERGE_CHALLENGES);
+        assertThat(BestResponse.treatmentOf(503)).isEqualTo(BestResponse.Treatment.AS_500);
+        assertThat(BestResponse.treatmentOf(486)).isEqualTo(BestResponse.Treatment.AS_IS);
+    }
+
+    @Test
+    void a2xxAnswersA6xxEndsTheSearchAndOtherFinalsAreKept() {
+        assertThat(FinalEffect.of(200)).isEqualTo(FinalEffect.ANSWERED);
+        assertThat(FinalEffect.of(299)).isEqualTo(FinalEffect.ANSWERED);
+        assertThat(FinalEffect.of(603)).isEqualTo(FinalEffect.GLOBAL_FAILURE);
+        assertThat(FinalEffect.of(302)).isEqualTo(FinalEffect.KEPT);
+        assertThat(FinalEffect.of(503)).isEqualTo(FinalEffect.KEPT);
+    }
 }

@@ -25,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.siplane.proxy.fork.BestResponse;
+import io.siplane.proxy.fork.FinalEffect;
 import io.siplane.proxy.fork.ForkPlan;
 import io.siplane.proxy.routing.ContactTarget;
 import io.siplane.proxy.sip.relay.RequestCopier;
@@ -146,7 +147,8 @@ public final class ForkContext {
         }
         boolean wasLive = branch.isLive();
         branch.complete();
-        if (status / 100 == 2) {
+        FinalEffect effect = FinalEffect.of(status);
+        if (effect == FinalEffect.ANSWERED) {
             if (wasLive) {
                 services.metrics().branchEnded(method, "2xx");
             }
@@ -165,7 +167,7 @@ public final class ForkContext {
             return;
         }
         services.metrics().branchEnded(method, status / 100 + "xx");
-        if (status >= 600) {
+        if (effect == FinalEffect.GLOBAL_FAILURE) {
             // RFC 3261 §16.7 step 5: no new branches, cancel the others; we forward the 6xx without waiting for them
             searchStopped = true;
             groups.clear();
@@ -296,12 +298,10 @@ public final class ForkContext {
             return;
         }
         Response best = finals.get(BestResponse.choose(finals.stream().map(Response::getStatusCode).toList()));
-        int status = best.getStatusCode();
-        if (status == Response.UNAUTHORIZED || status == Response.PROXY_AUTHENTICATION_REQUIRED) {
-            mergeChallenges(best);
-        } else if (status == Response.SERVICE_UNAVAILABLE) {
-            // RFC 3261 §16.7 step 6: a 503 from downstream must not make the caller think this proxy is overloaded
-            best = incoming.response(Response.SERVER_INTERNAL_ERROR);
+        switch (BestResponse.treatmentOf(best.getStatusCode())) {
+            case MERGE_CHALLENGES -> mergeChallenges(best);
+            case AS_500 -> best = incoming.response(Response.SERVER_INTERNAL_ERROR);
+            case AS_IS -> { }
         }
         sendFinal(best);
     }
