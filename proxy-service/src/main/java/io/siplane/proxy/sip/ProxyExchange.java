@@ -4,9 +4,9 @@ import java.util.List;
 
 import javax.sip.message.Request;
 
+import io.siplane.proxy.relay.RoutedHere;
 import io.siplane.proxy.routing.ContactTarget;
 import io.siplane.proxy.sip.fork.ForkContext;
-import io.siplane.proxy.sip.relay.RoutePreprocessor.RoutedHere;
 import io.siplane.sip.pipeline.IncomingRequest;
 
 /**

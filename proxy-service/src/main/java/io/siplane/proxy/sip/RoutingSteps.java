@@ -5,6 +5,7 @@ import java.util.Optional;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
 import javax.sip.header.RouteHeader;
+import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
@@ -12,11 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.siplane.proxy.metrics.ProxyMetrics;
+import io.siplane.proxy.relay.InDialogRelayPolicy;
+import io.siplane.proxy.relay.RoutedHere;
+import io.siplane.proxy.routing.SipUriParts;
 import io.siplane.proxy.routing.LocalDomains;
-import io.siplane.proxy.sip.relay.InDialogRelayPolicy;
 import io.siplane.proxy.sip.relay.RequestCopier;
 import io.siplane.proxy.sip.relay.RoutePreprocessor;
-import io.siplane.proxy.sip.relay.RoutePreprocessor.RoutedHere;
 import io.siplane.proxy.sip.relay.StatelessRelay;
 import io.siplane.sip.chain.RequestStep.Verdict;
 import io.siplane.sip.message.SipHeaders;
@@ -67,7 +69,7 @@ public final class RoutingSteps {
             return Verdict.NEXT;
         }
         ProxyExchange exchange = ProxyExchange.of(in);
-        if (alongRouteSet(exchange) && inDialogRelay.decide(exchange.routed(), exchange.routedHere()) == InDialogRelayPolicy.Decision.RELAY) {
+        if (alongRouteSet(exchange) && decide(exchange) == InDialogRelayPolicy.Decision.RELAY) {
             relayStatelessly(in, exchange);
         }
         return Verdict.DONE;
@@ -82,7 +84,7 @@ public final class RoutingSteps {
         if (SipHeaders.toTag(exchange.routed()).isEmpty() || !alongRouteSet(exchange)) {
             return Verdict.NEXT;
         }
-        InDialogRelayPolicy.Decision decision = inDialogRelay.decide(exchange.routed(), exchange.routedHere());
+        InDialogRelayPolicy.Decision decision = decide(exchange);
         if (decision == InDialogRelayPolicy.Decision.STORE_UNAVAILABLE) {
             answers.answer(in, answers.storeUnavailable(in));
         } else if (decision == InDialogRelayPolicy.Decision.DENY) {
@@ -116,6 +118,19 @@ public final class RoutingSteps {
     /** A URI for the proxy itself rather than for a user: no user part, one of our domains or addresses. */
     public boolean addressedToProxy(URI uri) {
         return uri instanceof SipURI sip && sip.getUser() == null && domains.isLocal(sip.getHost(), sip.getPort());
+    }
+
+    private InDialogRelayPolicy.Decision decide(ProxyExchange exchange) {
+        Request request = exchange.routed();
+        ToHeader to = (ToHeader) request.getHeader(ToHeader.NAME);
+        return inDialogRelay.decide(exchange.routedHere(), request.getHeader(RouteHeader.NAME) != null,
+                partsOf(request.getRequestURI()), to == null ? Optional.empty() : partsOf(to.getAddress().getURI()));
+    }
+
+    private static Optional<SipUriParts> partsOf(URI uri) {
+        return uri instanceof SipURI sip
+                ? Optional.of(new SipUriParts(sip.getScheme(), sip.getUser(), sip.getHost(), sip.getPort(), sip.toString()))
+                : Optional.empty();
     }
 
     /** Brought by a Route naming us, or for a domain that is not ours: following a route set, not for a user of ours. */
