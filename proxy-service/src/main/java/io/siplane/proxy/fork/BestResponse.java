@@ -28,6 +28,24 @@ public final class BestResponse {
         return best;
     }
 
+    /** How the chosen response goes upstream (RFC 3261 §16.7 steps 6 and 7). */
+    public enum Treatment {
+        /** As it came. */
+        AS_IS,
+        /** A 401/407: every challenge of every other 401/407 is added to it. */
+        MERGE_CHALLENGES,
+        /** A 503 from downstream must not make the caller think this proxy is overloaded: 500 instead. */
+        AS_500
+    }
+
+    public static Treatment treatmentOf(int status) {
+        return switch (status) {
+            case 401, 407 -> Treatment.MERGE_CHALLENGES;
+            case 503 -> Treatment.AS_500;
+            default -> Treatment.AS_IS;
+        };
+    }
+
     static int rank(int status) {
         int cls = status / 100;
         int classRank = cls == 6 ? 0 : cls;

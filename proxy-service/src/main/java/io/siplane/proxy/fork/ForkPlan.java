@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.siplane.proxy.routing.Target;
+import io.siplane.proxy.routing.ContactTarget;
 
 /**
  * The order branches are tried in (RFC 3261 §16.6, q-values per §16.5 and RFC 3261 §20.10): targets of equal q form a
@@ -18,8 +18,8 @@ public final class ForkPlan {
     }
 
     /** The groups, highest q first; inside a group the given order is kept. */
-    public static List<List<Target>> byQ(List<Target> targets) {
-        Map<Double, List<Target>> groups = new LinkedHashMap<>();
+    public static List<List<ContactTarget>> byQ(List<ContactTarget> targets) {
+        Map<Double, List<ContactTarget>> groups = new LinkedHashMap<>();
         targets.stream()
                 .sorted((a, b) -> Double.compare(b.q(), a.q()))
                 .forEach(t -> groups.computeIfAbsent(t.q(), q -> new ArrayList<>()).add(t));

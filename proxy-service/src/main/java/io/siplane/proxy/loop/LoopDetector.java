@@ -25,7 +25,7 @@ public final class LoopDetector {
         for (ViaEntry via : vias) {
             int port = via.port() > 0 ? via.port() : 5060;
             if (port == ownPort && ownHost.equalsIgnoreCase(via.host())
-                    && BranchIds.loopHashOf(via.branch()).map(loopHash::equals).orElse(false)) {
+                    && BranchIdMinter.loopHashOf(via.branch()).map(loopHash::equals).orElse(false)) {
                 return true;
             }
         }

@@ -3,18 +3,13 @@ package io.siplane.proxy.relay;
 import java.util.List;
 import java.util.Optional;
 
-import javax.sip.address.SipURI;
-import javax.sip.header.RouteHeader;
-import javax.sip.header.ToHeader;
-import javax.sip.message.Request;
-
 import io.siplane.location.AddressOfRecord;
 import io.siplane.location.Binding;
 import io.siplane.location.BindingLookup;
 import io.siplane.location.LocationUnavailableException;
-import io.siplane.proxy.relay.RoutePreprocessor.RoutedHere;
 import io.siplane.proxy.routing.HostPort;
 import io.siplane.proxy.routing.LocalDomains;
+import io.siplane.proxy.routing.SipUriParts;
 
 /**
  * No open relay for requests inside a dialog. The proxy keeps no dialog state, so a To-tag proves nothing: an
@@ -41,27 +36,32 @@ public final class InDialogRelayPolicy {
         this.bindings = bindings;
     }
 
-    /** @param request after route pre-processing (our Route entries removed) */
-    public Decision decide(Request request, RoutedHere routedHere) {
+    /**
+     * @param routedHere how a Route of ours brought the request
+     * @param routeLeft  whether a Route is left after route pre-processing (ours removed)
+     * @param target     the Request-URI after route pre-processing, empty when it is not a SIP URI
+     * @param to         the To URI, empty when it is not a SIP URI
+     */
+    public Decision decide(RoutedHere routedHere, boolean routeLeft, Optional<SipUriParts> target, Optional<SipUriParts> to) {
         if (relayForeignDomains || routedHere == RoutedHere.RECORD_ROUTED) {
             return Decision.RELAY;
         }
-        if (request.getHeader(RouteHeader.NAME) != null || !(request.getRequestURI() instanceof SipURI target)) {
+        if (routeLeft || target.isEmpty()) {
             return Decision.DENY;
         }
-        if (domains.isLocal(target.getHost(), target.getPort())) {
+        if (domains.isLocal(target.get().host(), target.get().port())) {
             return Decision.RELAY;
         }
         try {
-            return registeredForTo(request, target) ? Decision.RELAY : Decision.DENY;
+            return registeredForTo(to, target.get()) ? Decision.RELAY : Decision.DENY;
         } catch (LocationUnavailableException e) {
             return Decision.STORE_UNAVAILABLE;
         }
     }
 
-    private boolean registeredForTo(Request request, SipURI target) {
-        Optional<AddressOfRecord> to = toAor(request);
-        Optional<HostPort> targetHop = HostPort.ofUri(target.toString());
+    private boolean registeredForTo(Optional<SipUriParts> toUri, SipUriParts target) {
+        Optional<AddressOfRecord> to = toUri.flatMap(this::aorOf);
+        Optional<HostPort> targetHop = HostPort.ofUri(target.text());
         if (to.isEmpty() || targetHop.isEmpty()) {
             return false;
         }
@@ -72,12 +72,9 @@ public final class InDialogRelayPolicy {
                 .anyMatch(c -> c.host().equals(targetHop.get().host()) && c.portOr5060() == targetHop.get().portOr5060());
     }
 
-    private Optional<AddressOfRecord> toAor(Request request) {
-        if (!(((ToHeader) request.getHeader(ToHeader.NAME)).getAddress().getURI() instanceof SipURI to)) {
-            return Optional.empty();
-        }
+    private Optional<AddressOfRecord> aorOf(SipUriParts to) {
         try {
-            return domains.addressOfRecord(to.getScheme(), to.getUser(), to.getHost(), to.getPort());
+            return domains.addressOfRecord(to.scheme(), to.user(), to.host(), to.port());
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

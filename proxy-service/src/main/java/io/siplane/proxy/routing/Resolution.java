@@ -6,7 +6,7 @@ import java.util.List;
 public sealed interface Resolution {
 
     /** Fork to these, highest q first. */
-    record Targets(List<Target> targets) implements Resolution {
+    record Targets(List<ContactTarget> targets) implements Resolution {
         public Targets {
             if (targets == null || targets.isEmpty()) {
                 throw new IllegalArgumentException("at least one target");

@@ -9,10 +9,12 @@ import io.siplane.location.Binding;
 import io.siplane.location.BindingLookup;
 import io.siplane.location.Reachability;
 import io.siplane.location.ReceivedFrom;
+import io.siplane.sip.Transport;
+import io.siplane.sip.transport.NextHop;
 
 /**
- * Target resolution for an AOR of ours (RFC 3261 §16.5) through the location client's near-cache: each binding becomes
- * a {@link Target} in the store's preference order (q, then newest).
+ * ContactTarget resolution for an AOR of ours (RFC 3261 §16.5) through the location client's near-cache: each binding becomes
+ * a {@link ContactTarget} in the store's preference order (q, then newest).
  *
  * <p>NAT: a binding registered over UDP without Path whose contact is an IP literal other than the address the
  * REGISTER came from is reached at that source address instead (the contact is a private address behind NAT; the
@@ -41,8 +43,8 @@ public final class TargetResolver {
         return new Resolution.StoreUnavailable();
     }
 
-    static Target targetOf(Binding binding) {
-        return new Target(binding.contactUri(), binding.effectiveQ(), binding.path(), natFlow(binding));
+    static ContactTarget targetOf(Binding binding) {
+        return new ContactTarget(binding.contactUri(), binding.effectiveQ(), binding.path(), natFlow(binding));
     }
 
     static Optional<NextHop> natFlow(Binding binding) {
@@ -57,7 +59,7 @@ public final class TargetResolver {
         if (contact.isEmpty() || !contact.get().isIpLiteral() || sameAddress(contact.get().host(), source.address())) {
             return Optional.empty();
         }
-        return Optional.of(new NextHop("udp", source.address(), source.port()));
+        return Optional.of(new NextHop(source.address(), source.port(), Transport.UDP));
     }
 
     private static boolean sameAddress(String literal, String other) {

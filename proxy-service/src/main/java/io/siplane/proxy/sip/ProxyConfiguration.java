@@ -18,34 +18,62 @@ import io.siplane.location.BindingLookup;
 import io.siplane.location.LocationStore;
 import io.siplane.location.NonceCountStore;
 import io.siplane.proxy.ProxyProperties;
-import io.siplane.proxy.auth.ProxyAuthenticator;
 import io.siplane.proxy.auth.StoreHa1Source;
-import io.siplane.proxy.fork.Forker;
-import io.siplane.proxy.loop.BranchIds;
+import io.siplane.proxy.loop.BranchIdMinter;
 import io.siplane.proxy.loop.LoopDetector;
 import io.siplane.proxy.metrics.ProxyMetrics;
-import io.siplane.proxy.relay.Endpoint;
 import io.siplane.proxy.relay.InDialogRelayPolicy;
 import io.siplane.proxy.relay.RecordRouteSignature;
-import io.siplane.proxy.relay.ProxyRouter;
-import io.siplane.proxy.relay.RequestForwarder;
-import io.siplane.proxy.relay.RoutePreprocessor;
-import io.siplane.proxy.relay.StatelessRelay;
 import io.siplane.proxy.routing.LocalDomains;
 import io.siplane.proxy.routing.TargetResolver;
-import io.siplane.proxy.validate.RequestValidator;
-import io.siplane.sip.SipEndpoint;
+import io.siplane.proxy.sip.auth.ProxyAuthenticator;
+import io.siplane.proxy.sip.fork.Forker;
+import io.siplane.proxy.sip.relay.AdvertisedAddress;
+import io.siplane.proxy.sip.relay.RequestCopier;
+import io.siplane.proxy.sip.relay.RoutePreprocessor;
+import io.siplane.proxy.sip.relay.StatelessRelay;
+import io.siplane.sip.SipFactories;
 import io.siplane.sip.SipProperties;
+import io.siplane.sip.chain.RequestChain;
+import io.siplane.sip.chain.StockSteps;
 import io.siplane.sip.digest.DigestAuthenticator;
 import io.siplane.sip.digest.SharedNonceCountStore;
-import io.siplane.sip.digest.Ha1Source;
 import io.siplane.sip.message.ClientAddressResolver;
+import io.siplane.sip.transport.ProviderSender;
 
-/** The proxy's pipeline steps, wired explicitly in the order a request meets them. */
+/** The proxy's request chain and what its steps work with, wired explicitly. */
 @Configuration(proxyBeanMethods = false)
 public class ProxyConfiguration {
 
-    static final String ROUTER_PATH = "javax.sip.ROUTER_PATH";
+    /**
+     * Every request the proxy receives, top to bottom (RFC 3261 §16): the first step that answers ends it. Before it,
+     * sip-commons' dispatcher answers defective requests (400) and refuses new ones while draining.
+     */
+    @Bean
+    RequestChain proxyRequestChain(ProxyAnswers answers, ValidationSteps validation, RoutingSteps routing,
+            ForwardingSteps forwarding, ProxyProperties proxy) {
+        return RequestChain.named("proxy")
+                .step("CANCEL to its INVITE", forwarding::cancel)
+                // RFC 3261 §11, §16.3 step 3: OPTIONS for the proxy itself is answered, whatever its Max-Forwards
+                .step("OPTIONS to the proxy", answers.counted(StockSteps.optionsToSelf(
+                        in -> routing.addressedToProxy(in.request().getRequestURI()), ProxyAnswers.ROUTED, List.of("application/sdp"))))
+                // RFC 3261 §16.3 validation, in the RFC's order; rejections are stateless
+                .step("CSeq method", validation::cseqMatchesMethod)
+                .step("URI scheme", answers.counted(StockSteps.sipUriOnly()))
+                .step("Max-Forwards", answers.counted(StockSteps.maxForwards()))
+                .step("loop detection", validation::detectLoop)
+                .step("Proxy-Require", answers.counted(StockSteps.requireSupported("Proxy-Require", proxy.supportedExtensions())))
+                .step("route pre-processing", routing::preprocessRoutes)
+                .step("ACK along the route set", routing::relayAck)
+                .step("in-dialog relay", routing::relayInDialog)
+                .step("drop a preloaded Route", routing::dropPreloadedRoute)
+                .step("requests for the proxy", routing::answerForProxy)
+                .step("server transaction", forwarding::openTransaction)
+                .step("authenticate", forwarding::authenticate)
+                .step("resolve the target", forwarding::resolveTarget)
+                .step("fork", forwarding::fork)
+                .build();
+    }
 
     @Bean
     LocalDomains localDomains(ProxyProperties proxy, SipProperties sip) {
@@ -56,12 +84,6 @@ public class ProxyConfiguration {
         }
         return new LocalDomains(proxy.domains(), hosts, new HashSet<>(List.of(sip.port(), sip.effectiveAdvertisedPort())),
                 proxy.aliases());
-    }
-
-    @Bean
-    RequestValidator requestValidator(SipProperties sip, ProxyProperties proxy) {
-        return new RequestValidator(new LoopDetector(sip.advertisedHost(), sip.effectiveAdvertisedPort()),
-                Set.copyOf(proxy.supportedExtensions()));
     }
 
     /**
@@ -90,24 +112,19 @@ public class ProxyConfiguration {
     }
 
     @Bean
-    Endpoint endpoint(ObjectProvider<SipEndpoint> endpoint) {
-        return new Endpoint(endpoint::getObject);
+    AdvertisedAddress advertisedAddress(SipProperties sip) {
+        return new AdvertisedAddress(sip, SipFactories.get());
+    }
+
+    /** Sends through sip-commons' {@link ProviderSender}: it exists before the endpoint, which attaches its providers. */
+    @Bean
+    RequestCopier requestCopier(ProviderSender sender, AdvertisedAddress advertised, RecordRouteSignature signature) {
+        return new RequestCopier(sender, advertised, signature);
     }
 
     @Bean
-    RequestForwarder requestForwarder(Endpoint endpoint, SipProperties sip, RecordRouteSignature signature) {
-        // the forwarder decides each next hop; the stack must ask our router for it (see application.yml)
-        String router = sip.stackProperties().get(ROUTER_PATH);
-        if (!ProxyRouter.class.getName().equals(router)) {
-            throw new IllegalStateException("sip.stack-properties[" + ROUTER_PATH + "] must be " + ProxyRouter.class.getName()
-                    + " for the proxy (found " + router + ")");
-        }
-        return new RequestForwarder(endpoint, signature);
-    }
-
-    @Bean
-    StatelessRelay statelessRelay(RequestForwarder forwarder, Endpoint endpoint) {
-        return new StatelessRelay(forwarder, endpoint);
+    StatelessRelay statelessRelay(RequestCopier copier, ProviderSender sender, AdvertisedAddress advertised) {
+        return new StatelessRelay(copier, sender, advertised);
     }
 
     @Bean
@@ -121,8 +138,8 @@ public class ProxyConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    Forker forker(RequestForwarder forwarder, ProxyMetrics metrics, ProxyProperties proxy) {
-        Forker forker = new Forker(forwarder, new BranchIds(), metrics, proxy.recordRoute(), proxy.timerC());
+    Forker forker(RequestCopier copier, ProxyMetrics metrics, ProxyProperties proxy) {
+        Forker forker = new Forker(copier, new BranchIdMinter(), metrics, proxy.recordRoute(), proxy.timerC());
         metrics.watchActiveTransactions(forker::active);
         return forker;
     }
@@ -134,11 +151,25 @@ public class ProxyConfiguration {
     }
 
     @Bean
-    ProxyRequestHandler proxyRequestHandler(RequestValidator validator, RoutePreprocessor routes, StatelessRelay relay,
-            ProxyAuthenticator authenticator, TargetResolver resolver, Forker forker, LocalDomains domains,
-            InDialogRelayPolicy inDialogRelay, ProxyMetrics metrics, ProxyProperties proxy) {
-        return new ProxyRequestHandler(validator, routes, relay, authenticator, resolver, forker, domains, inDialogRelay,
-                metrics, proxy);
+    ProxyAnswers proxyAnswers(ProxyMetrics metrics, SipProperties sip, ProxyProperties proxy) {
+        return new ProxyAnswers(metrics, sip.serverName(), proxy.retryAfterSeconds());
+    }
+
+    @Bean
+    ValidationSteps validationSteps(SipProperties sip, ProxyAnswers answers) {
+        return new ValidationSteps(new LoopDetector(sip.advertisedHost(), sip.effectiveAdvertisedPort()), answers);
+    }
+
+    @Bean
+    RoutingSteps routingSteps(RoutePreprocessor routes, InDialogRelayPolicy inDialogRelay, StatelessRelay relay,
+            LocalDomains domains, ProxyAnswers answers, ProxyMetrics metrics, ProxyProperties proxy) {
+        return new RoutingSteps(routes, inDialogRelay, relay, domains, answers, metrics, proxy.relayForeignDomains());
+    }
+
+    @Bean
+    ForwardingSteps forwardingSteps(Forker forker, ProxyAuthenticator authenticator, TargetResolver resolver,
+            LocalDomains domains, ProxyAnswers answers, ProxyProperties proxy) {
+        return new ForwardingSteps(forker, authenticator, resolver, domains, answers, proxy.relayForeignDomains());
     }
 
     @Bean

@@ -7,7 +7,7 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-import io.siplane.proxy.routing.Target;
+import io.siplane.proxy.routing.ContactTarget;
 
 class BestResponseTest {
 
@@ -37,11 +37,28 @@ class BestResponseTest {
 
     @Test
     void targetsOfEqualQAreOneParallelGroupAndGroupsGoHighestQFirst() {
-        Target a = new Target("sip:a@192.0.2.1", 0.5, List.of(), Optional.empty());
-        Target b = new Target("sip:b@192.0.2.2", 1.0, List.of(), Optional.empty());
-        Target c = new Target("sip:c@192.0.2.3", 0.5, List.of(), Optional.empty());
-        Target d = new Target("sip:d@192.0.2.4", 1.0, List.of(), Optional.empty());
+        ContactTarget a = new ContactTarget("sip:a@192.0.2.1", 0.5, List.of(), Optional.empty());
+        ContactTarget b = new ContactTarget("sip:b@192.0.2.2", 1.0, List.of(), Optional.empty());
+        ContactTarget c = new ContactTarget("sip:c@192.0.2.3", 0.5, List.of(), Optional.empty());
+        ContactTarget d = new ContactTarget("sip:d@192.0.2.4", 1.0, List.of(), Optional.empty());
 
         assertThat(ForkPlan.byQ(List.of(a, b, c, d))).containsExactly(List.of(b, d), List.of(a, c));
+    }
+
+    @Test
+    void aChosenChallengeCollectsTheOthersAndAChosen503Becomes500() {
+        assertThat(BestResponse.treatmentOf(407)).isEqualTo(BestResponse.Treatment.MERGE_CHALLENGES);
+        assertThat(BestResponse.treatmentOf(401)).isEqualTo(BestResponse.Treatment.MERGE_CHALLENGES);
+        assertThat(BestResponse.treatmentOf(503)).isEqualTo(BestResponse.Treatment.AS_500);
+        assertThat(BestResponse.treatmentOf(486)).isEqualTo(BestResponse.Treatment.AS_IS);
+    }
+
+    @Test
+    void a2xxAnswersA6xxEndsTheSearchAndOtherFinalsAreKept() {
+        assertThat(FinalEffect.of(200)).isEqualTo(FinalEffect.ANSWERED);
+        assertThat(FinalEffect.of(299)).isEqualTo(FinalEffect.ANSWERED);
+        assertThat(FinalEffect.of(603)).isEqualTo(FinalEffect.GLOBAL_FAILURE);
+        assertThat(FinalEffect.of(302)).isEqualTo(FinalEffect.KEPT);
+        assertThat(FinalEffect.of(503)).isEqualTo(FinalEffect.KEPT);
     }
 }

@@ -8,9 +8,9 @@ import org.junit.jupiter.api.Test;
 
 class LoopDetectorTest {
 
-    private final BranchIds branches = new BranchIds();
+    private final BranchIdMinter branches = new BranchIdMinter();
     private final LoopDetector detector = new LoopDetector("10.0.0.5", 5080);
-    private final String hash = BranchIds.loopHash(List.of("sip:bob@example.com", "call-1", "from-tag", "", "1", "", "", ""));
+    private final String hash = BranchIdMinter.loopHash(List.of("sip:bob@example.com", "call-1", "from-tag", "", "1", "", "", ""));
 
     @Test
     void requestCarryingOurSentByWithItsOwnLoopHashIsALoop() {
@@ -24,7 +24,7 @@ class LoopDetectorTest {
 
     @Test
     void ourSentByWithAnotherLoopHashIsASpiral() {
-        String otherHash = BranchIds.loopHash(List.of("sip:bob@10.0.0.7:5060", "call-1", "from-tag", "", "1", "", "", ""));
+        String otherHash = BranchIdMinter.loopHash(List.of("sip:bob@10.0.0.7:5060", "call-1", "from-tag", "", "1", "", "", ""));
         List<LoopDetector.ViaEntry> vias = List.of(new LoopDetector.ViaEntry("10.0.0.5", 5080, branches.stateful(otherHash)));
 
         assertThat(detector.isLoop(vias, hash)).isFalse();
@@ -43,11 +43,11 @@ class LoopDetectorTest {
         String a = branches.stateful(hash);
         String b = branches.stateful(hash);
 
-        assertThat(a).startsWith(BranchIds.MAGIC_COOKIE).isNotEqualTo(b);
-        assertThat(BranchIds.loopHashOf(a)).contains(hash);
-        assertThat(BranchIds.stateless(hash, "z9hG4bKin", "192.0.2.1:5060"))
-                .isEqualTo(BranchIds.stateless(hash, "z9hG4bKin", "192.0.2.1:5060"))
-                .isNotEqualTo(BranchIds.stateless(hash, "z9hG4bKin2", "192.0.2.1:5060"));
-        assertThat(BranchIds.loopHashOf("z9hG4bK-from-someone-else")).isEmpty();
+        assertThat(a).startsWith(BranchIdMinter.MAGIC_COOKIE).isNotEqualTo(b);
+        assertThat(BranchIdMinter.loopHashOf(a)).contains(hash);
+        assertThat(BranchIdMinter.stateless(hash, "z9hG4bKin", "192.0.2.1:5060"))
+                .isEqualTo(BranchIdMinter.stateless(hash, "z9hG4bKin", "192.0.2.1:5060"))
+                .isNotEqualTo(BranchIdMinter.stateless(hash, "z9hG4bKin2", "192.0.2.1:5060"));
+        assertThat(BranchIdMinter.loopHashOf("z9hG4bK-from-someone-else")).isEmpty();
     }
 }

@@ -16,6 +16,8 @@ import io.siplane.location.Binding;
 import io.siplane.location.BindingLookup;
 import io.siplane.location.LocationUnavailableException;
 import io.siplane.location.ReceivedFrom;
+import io.siplane.sip.Transport;
+import io.siplane.sip.transport.NextHop;
 
 class RoutingTest {
 
@@ -62,7 +64,7 @@ class RoutingTest {
     void udpBindingWithAPrivateContactIsReachedWhereItRegisteredFrom() {
         Binding natted = binding("sip:bob@192.168.1.20:5060", List.of(), Optional.of(new ReceivedFrom("udp", "203.0.113.9", 40001)));
 
-        assertThat(TargetResolver.natFlow(natted)).contains(new NextHop("udp", "203.0.113.9", 40001));
+        assertThat(TargetResolver.natFlow(natted)).contains(new NextHop("203.0.113.9", 40001, Transport.UDP));
     }
 
     @Test
@@ -82,7 +84,7 @@ class RoutingTest {
         Binding b = binding("sip:bob@192.0.2.1:5062", List.of("<sip:edge.example.com;lr>"), Optional.empty());
 
         assertThat(new TargetResolver(lookup(List.of(b), true)).resolve(bob)).isEqualTo(new Resolution.Targets(
-                List.of(new Target("sip:bob@192.0.2.1:5062", 0.7, List.of("<sip:edge.example.com;lr>"), Optional.empty()))));
+                List.of(new ContactTarget("sip:bob@192.0.2.1:5062", 0.7, List.of("<sip:edge.example.com;lr>"), Optional.empty()))));
         assertThat(new TargetResolver(lookup(List.of(), true)).resolve(bob)).isInstanceOf(Resolution.NotRegistered.class);
         assertThat(new TargetResolver(lookup(List.of(), false)).resolve(bob)).isInstanceOf(Resolution.UnknownUser.class);
         assertThat(new TargetResolver(new BindingLookup() {

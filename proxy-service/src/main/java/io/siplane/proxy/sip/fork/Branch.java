@@ -1,23 +1,19 @@
-package io.siplane.proxy.fork;
+package io.siplane.proxy.sip.fork;
 
 import java.util.concurrent.ScheduledFuture;
 
 import javax.sip.ClientTransaction;
 import javax.sip.SipProvider;
 
-import io.siplane.proxy.routing.Target;
+import io.siplane.proxy.routing.ContactTarget;
 
 /**
- * One client transaction of a forked request (RFC 3261 §16.6 step 10), as its {@link ForkContext} sees it. Its state
- * changes only under the context's lock.
+ * The state of one client transaction of a forked request (RFC 3261 §16.6 step 10), owned by its {@link ForkContext}
+ * (which finds it by its transaction) and changed only under the context's lock.
  */
-public final class Branch {
+final class Branch {
 
-    /** The application data of the CANCELs the proxy sends itself: their answers end here. */
-    public static final Object OWN_CANCEL = new Object();
-
-    private final ForkContext context;
-    private final Target target;
+    private final ContactTarget target;
     private ClientTransaction transaction;
     private SipProvider provider;
     private boolean provisionalReceived;
@@ -27,16 +23,11 @@ public final class Branch {
     private String cancelReason;
     private ScheduledFuture<?> timerC;
 
-    Branch(ForkContext context, Target target) {
-        this.context = context;
+    Branch(ContactTarget target) {
         this.target = target;
     }
 
-    public ForkContext context() {
-        return context;
-    }
-
-    Target target() {
+    ContactTarget target() {
         return target;
     }
 

@@ -1,4 +1,4 @@
-package io.siplane.proxy.relay;
+package io.siplane.proxy.sip.relay;
 
 /** A request copy that cannot be sent: bad target URI, a transport we do not serve, or the stack refused it. */
 public class Unroutable extends Exception {

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * restarts); stateless ones end in a hash of the incoming branch, so a retransmission is forwarded with the same
  * branch (RFC 3261 §16.11).
  */
-public final class BranchIds {
+public final class BranchIdMinter {
 
     public static final String MAGIC_COOKIE = "z9hG4bK";
     static final String PREFIX = MAGIC_COOKIE + "sp";
@@ -31,7 +31,7 @@ public final class BranchIds {
     private final String instance;
     private final AtomicLong counter = new AtomicLong();
 
-    public BranchIds() {
+    public BranchIdMinter() {
         byte[] random = new byte[4];
         new SecureRandom().nextBytes(random);
         this.instance = HEX.formatHex(random);

@@ -1,4 +1,4 @@
-package io.siplane.proxy.relay;
+package io.siplane.proxy.sip.relay;
 
 import java.util.List;
 
@@ -7,6 +7,8 @@ import javax.sip.header.CallIdHeader;
 import javax.sip.header.RouteHeader;
 import javax.sip.message.Request;
 
+import io.siplane.proxy.relay.RecordRouteSignature;
+import io.siplane.proxy.relay.RoutedHere;
 import io.siplane.proxy.routing.LocalDomains;
 import io.siplane.sip.message.SipHeaders;
 
@@ -16,20 +18,6 @@ import io.siplane.sip.message.SipHeaders;
  * is removed (two of them after double record-routing).
  */
 public final class RoutePreprocessor {
-
-    /** How a request came to this proxy. */
-    public enum RoutedHere {
-        /** Not by a Route of ours. */
-        NO,
-        /** By a Route naming us that we did not sign: a preloaded (outbound-proxy) Route, or a forged one. */
-        PRELOADED,
-        /** Along a Record-Route entry we signed for this Call-ID: the route set of a dialog we record-routed. */
-        RECORD_ROUTED;
-
-        public boolean any() {
-            return this != NO;
-        }
-    }
 
     private final LocalDomains domains;
     private final RecordRouteSignature signature;
@@ -47,14 +35,14 @@ public final class RoutePreprocessor {
                 && domains.isOwnAddress(uri.getHost(), uri.getPort())) {
             List<RouteHeader> routes = SipHeaders.all(request, RouteHeader.NAME, RouteHeader.class);
             if (!routes.isEmpty()) {
-                routedHere = strongest(routedHere, signed(uri, callId));
+                routedHere = routedHere.strongest(signed(uri, callId));
                 request.setRequestURI(routes.get(routes.size() - 1).getAddress().getURI());
                 request.removeLast(RouteHeader.NAME);
             }
         }
         RouteHeader top;
         while ((top = (RouteHeader) request.getHeader(RouteHeader.NAME)) != null && namesThisProxy(top)) {
-            routedHere = strongest(routedHere, signed((SipURI) top.getAddress().getURI(), callId));
+            routedHere = routedHere.strongest(signed((SipURI) top.getAddress().getURI(), callId));
             request.removeFirst(RouteHeader.NAME);
         }
         return routedHere;
@@ -71,9 +59,5 @@ public final class RoutePreprocessor {
     private RoutedHere signed(SipURI ours, String callId) {
         return signature.verify(ours.getParameter(RecordRouteSignature.PARAMETER), callId) ? RoutedHere.RECORD_ROUTED
                 : RoutedHere.PRELOADED;
-    }
-
-    private static RoutedHere strongest(RoutedHere a, RoutedHere b) {
-        return a.ordinal() >= b.ordinal() ? a : b;
     }
 }

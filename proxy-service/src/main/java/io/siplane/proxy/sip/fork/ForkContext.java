@@ -1,4 +1,4 @@
-package io.siplane.proxy.fork;
+package io.siplane.proxy.sip.fork;
 
 import java.text.ParseException;
 import java.time.Duration;
@@ -8,6 +8,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.ListIterator;
+import java.util.concurrent.TimeUnit;
 
 import javax.sip.ClientTransaction;
 import javax.sip.InvalidArgumentException;
@@ -23,9 +24,13 @@ import javax.sip.message.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.siplane.proxy.relay.RequestForwarder;
-import io.siplane.proxy.relay.Unroutable;
-import io.siplane.proxy.routing.Target;
+import io.siplane.proxy.fork.BestResponse;
+import io.siplane.proxy.fork.FinalEffect;
+import io.siplane.proxy.fork.ForkPlan;
+import io.siplane.proxy.routing.ContactTarget;
+import io.siplane.proxy.sip.relay.RequestCopier;
+import io.siplane.proxy.sip.relay.Unroutable;
+import io.siplane.sip.SipFactories;
 import io.siplane.sip.Transport;
 import io.siplane.sip.message.SipHeaders;
 import io.siplane.sip.message.SipResponses;
@@ -50,12 +55,16 @@ import io.siplane.sip.pipeline.IncomingRequest;
  *       remembered and the CANCEL goes out with the first provisional.</li>
  * </ul>
  * Every method runs under this object's lock: stack threads (responses, timeouts) and the Timer C thread meet here.
+ * The context is the application data of its branches' client transactions; it finds a branch by its transaction.
  */
 public final class ForkContext {
 
     private static final Logger log = LoggerFactory.getLogger(ForkContext.class);
 
-    private final Forker forker;
+    /** The application data of the CANCELs the proxy sends itself: their answers end at the response handler. */
+    private static final Object OWN_CANCEL = new Object();
+
+    private final ForkServices services;
     private final IncomingRequest incoming;
     private final ServerTransaction serverTransaction;
     private final Request request;
@@ -65,7 +74,7 @@ public final class ForkContext {
     private final String key;
     private final long startedNanos = System.nanoTime();
 
-    private final Deque<List<Target>> groups = new ArrayDeque<>();
+    private final Deque<List<ContactTarget>> groups = new ArrayDeque<>();
     private final List<Branch> branches = new ArrayList<>();
     private final List<Response> finals = new ArrayList<>();
     private boolean finalSent;
@@ -73,9 +82,9 @@ public final class ForkContext {
     private boolean searchStopped;
     private boolean startingBranches;
 
-    ForkContext(Forker forker, IncomingRequest incoming, ServerTransaction serverTransaction, Request request,
+    ForkContext(ForkServices services, IncomingRequest incoming, ServerTransaction serverTransaction, Request request,
             String loopHash, String key) {
-        this.forker = forker;
+        this.services = services;
         this.incoming = incoming;
         this.serverTransaction = serverTransaction;
         this.request = request;
@@ -85,19 +94,15 @@ public final class ForkContext {
         this.key = key;
     }
 
-    String key() {
-        return key;
-    }
-
     /** Forks to the targets (RFC 3261 §16.6), unless the request was cancelled or answered meanwhile. */
-    public synchronized void fork(List<Target> targets) {
+    public synchronized void fork(List<ContactTarget> targets) {
         if (finalSent) {
             release();
             return;
         }
         groups.addAll(ForkPlan.byQ(targets));
         if (targets.size() > 1) {
-            forker.metrics().forked(method);
+            services.metrics().forked(method);
         }
         startNextGroup();
     }
@@ -127,7 +132,12 @@ public final class ForkContext {
         return SipResponses.statelessToTag(incoming.request());
     }
 
-    public synchronized void onResponse(Branch branch, Response response) {
+    /** A response of one of our branches (RFC 3261 §16.7). */
+    public synchronized void onResponse(ClientTransaction transaction, Response response) {
+        Branch branch = branchOf(transaction);
+        if (branch == null) {
+            return;
+        }
         int status = response.getStatusCode();
         // RFC 3261 §16.7 step 3: our own Via goes before anything is forwarded
         response.removeFirst(ViaHeader.NAME);
@@ -137,9 +147,10 @@ public final class ForkContext {
         }
         boolean wasLive = branch.isLive();
         branch.complete();
-        if (status / 100 == 2) {
+        FinalEffect effect = FinalEffect.of(status);
+        if (effect == FinalEffect.ANSWERED) {
             if (wasLive) {
-                forker.metrics().branchEnded(method, "2xx");
+                services.metrics().branchEnded(method, "2xx");
             }
             forward2xx(response);
             if (!answered) {
@@ -155,8 +166,8 @@ public final class ForkContext {
             // a branch Timer C already gave up on; only a 2xx would still matter
             return;
         }
-        forker.metrics().branchEnded(method, status / 100 + "xx");
-        if (status >= 600) {
+        services.metrics().branchEnded(method, status / 100 + "xx");
+        if (effect == FinalEffect.GLOBAL_FAILURE) {
             // RFC 3261 §16.7 step 5: no new branches, cancel the others; we forward the 6xx without waiting for them
             searchStopped = true;
             groups.clear();
@@ -172,22 +183,22 @@ public final class ForkContext {
     }
 
     /** Timer B/F of a branch: no final response came (RFC 3261 §16.7 step 2 treats it as a 408). */
-    public synchronized void onTimeout(Branch branch) {
-        failBranch(branch, Response.REQUEST_TIMEOUT, "timeout");
+    public synchronized void onTimeout(ClientTransaction transaction) {
+        failBranch(branchOf(transaction), Response.REQUEST_TIMEOUT, "timeout");
     }
 
     /** The transport could not deliver the request (RFC 3261 §16.9: as if a 503 came back). */
-    public synchronized void onTransportError(Branch branch) {
-        failBranch(branch, Response.SERVICE_UNAVAILABLE, "transport-error");
+    public synchronized void onTransportError(ClientTransaction transaction) {
+        failBranch(branchOf(transaction), Response.SERVICE_UNAVAILABLE, "transport-error");
     }
 
     /** The client transaction ended; a branch still waiting for its final answer never gets one. */
-    public synchronized void onTerminated(Branch branch) {
-        failBranch(branch, Response.REQUEST_TIMEOUT, "timeout");
+    public synchronized void onTerminated(ClientTransaction transaction) {
+        failBranch(branchOf(transaction), Response.REQUEST_TIMEOUT, "timeout");
     }
 
     /** RFC 3261 §16.8: Timer C fired for an INVITE branch. */
-    public synchronized void onTimerC(Branch branch) {
+    private synchronized void onTimerC(Branch branch) {
         if (!branch.isLive()) {
             return;
         }
@@ -224,11 +235,11 @@ public final class ForkContext {
     }
 
     private void failBranch(Branch branch, int status, String outcome) {
-        if (!branch.isLive()) {
+        if (branch == null || !branch.isLive()) {
             return;
         }
         branch.complete();
-        forker.metrics().branchEnded(method, outcome);
+        services.metrics().branchEnded(method, outcome);
         finals.add(incoming.response(status));
         advance();
     }
@@ -252,7 +263,7 @@ public final class ForkContext {
         startingBranches = true;
         try {
             while (!groups.isEmpty() && !searchStopped && !anyLive()) {
-                for (Target target : groups.poll()) {
+                for (ContactTarget target : groups.poll()) {
                     startBranch(target);
                 }
             }
@@ -262,14 +273,14 @@ public final class ForkContext {
         advance();
     }
 
-    private void startBranch(Target target) {
-        Branch branch = new Branch(this, target);
+    private void startBranch(ContactTarget target) {
+        Branch branch = new Branch(target);
         branches.add(branch);
         try {
-            RequestForwarder.Outgoing out = forker.forwarder().prepare(request, target, forker.branchIds().stateful(loopHash),
-                    forker.recordRoute() ? Optional.of(incoming.transport()) : Optional.<Transport>empty());
+            RequestCopier.Outgoing out = services.copier().prepare(request, target, services.branchIds().stateful(loopHash),
+                    services.recordRoute() ? Optional.of(incoming.transport()) : Optional.<Transport>empty());
             ClientTransaction ct = out.provider().getNewClientTransaction(out.request());
-            ct.setApplicationData(branch);
+            ct.setApplicationData(this);
             branch.started(ct, out.provider());
             if (invite) {
                 scheduleTimerC(branch);
@@ -287,12 +298,10 @@ public final class ForkContext {
             return;
         }
         Response best = finals.get(BestResponse.choose(finals.stream().map(Response::getStatusCode).toList()));
-        int status = best.getStatusCode();
-        if (status == Response.UNAUTHORIZED || status == Response.PROXY_AUTHENTICATION_REQUIRED) {
-            mergeChallenges(best);
-        } else if (status == Response.SERVICE_UNAVAILABLE) {
-            // RFC 3261 §16.7 step 6: a 503 from downstream must not make the caller think this proxy is overloaded
-            best = incoming.response(Response.SERVER_INTERNAL_ERROR);
+        switch (BestResponse.treatmentOf(best.getStatusCode())) {
+            case MERGE_CHALLENGES -> mergeChallenges(best);
+            case AS_500 -> best = incoming.response(Response.SERVER_INTERNAL_ERROR);
+            case AS_IS -> { }
         }
         sendFinal(best);
     }
@@ -316,7 +325,7 @@ public final class ForkContext {
         if (!finalSent) {
             sendFinal(response);
             if (invite) {
-                forker.metrics().sessionSetUp(Duration.ofNanos(System.nanoTime() - startedNanos));
+                services.metrics().sessionSetUp(Duration.ofNanos(System.nanoTime() - startedNanos));
             }
         } else if (invite) {
             try {
@@ -329,7 +338,7 @@ public final class ForkContext {
 
     private void sendFinal(Response response) {
         finalSent = true;
-        forker.metrics().completed(method, response.getStatusCode());
+        services.metrics().completed(method, response.getStatusCode());
         try {
             serverTransaction.sendResponse(response);
         } catch (SipException | InvalidArgumentException e) {
@@ -358,10 +367,11 @@ public final class ForkContext {
         try {
             Request cancel = branch.transaction().createCancel();
             if (branch.cancelReason() != null) {
-                cancel.addHeader(forker.reasonHeader(branch.cancelReason()));
+                // RFC 3326: why the branch is cancelled
+                cancel.addHeader(SipFactories.get().headers().createHeader("Reason", branch.cancelReason()));
             }
             ClientTransaction ct = branch.provider().getNewClientTransaction(cancel);
-            ct.setApplicationData(Branch.OWN_CANCEL);
+            ct.setApplicationData(OWN_CANCEL);
             ct.sendRequest();
         } catch (SipException | ParseException e) {
             log.debug("cannot cancel {}: {}", branch, e.getMessage());
@@ -369,7 +379,16 @@ public final class ForkContext {
     }
 
     private void scheduleTimerC(Branch branch) {
-        branch.timerC(forker.schedule(() -> onTimerC(branch), forker.timerC()));
+        branch.timerC(services.timers().schedule(() -> onTimerC(branch), services.timerC().toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    private Branch branchOf(ClientTransaction transaction) {
+        for (Branch branch : branches) {
+            if (branch.transaction() == transaction) {
+                return branch;
+            }
+        }
+        return null;
     }
 
     private boolean anyLive() {
@@ -391,7 +410,9 @@ public final class ForkContext {
         for (Branch branch : branches) {
             branch.stopTimerC();
         }
-        forker.release(this);
+        if (key != null) {
+            services.invites().remove(key, this);
+        }
     }
 
     @Override

@@ -3,8 +3,10 @@ package io.siplane.proxy.routing;
 import java.util.List;
 import java.util.Optional;
 
+import io.siplane.sip.transport.NextHop;
+
 /**
- * One destination of a forked request (RFC 3261 §16.5): the new Request-URI, its preference, the Route set that must
+ * One contact a request is forked to (RFC 3261 §16.5): the new Request-URI, its preference, the Route set that must
  * precede it (a binding's Path, RFC 3327 §5.3), and, for a user agent behind NAT, the flow it registered from.
  *
  * @param uri    the Request-URI of the branch (a contact)
@@ -12,9 +14,9 @@ import java.util.Optional;
  * @param routes Route values to put on top, in order
  * @param flow   a next hop that overrides the Route/Request-URI rules of RFC 3261 §16.6 step 7
  */
-public record Target(String uri, double q, List<String> routes, Optional<NextHop> flow) {
+public record ContactTarget(String uri, double q, List<String> routes, Optional<NextHop> flow) {
 
-    public Target {
+    public ContactTarget {
         if (uri == null || uri.isBlank()) {
             throw new IllegalArgumentException("target URI is required");
         }
@@ -23,7 +25,7 @@ public record Target(String uri, double q, List<String> routes, Optional<NextHop
     }
 
     /** A target that is just a URI (a foreign domain when relaying is allowed). */
-    public static Target of(String uri) {
-        return new Target(uri, 1.0, List.of(), Optional.empty());
+    public static ContactTarget of(String uri) {
+        return new ContactTarget(uri, 1.0, List.of(), Optional.empty());
     }
 }

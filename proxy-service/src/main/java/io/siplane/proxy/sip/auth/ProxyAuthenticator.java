@@ -1,4 +1,4 @@
-package io.siplane.proxy.auth;
+package io.siplane.proxy.sip.auth;
 
 import java.util.List;
 import java.util.Optional;

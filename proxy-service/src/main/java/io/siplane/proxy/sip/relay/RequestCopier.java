@@ -1,4 +1,4 @@
-package io.siplane.proxy.relay;
+package io.siplane.proxy.sip.relay;
 
 import java.text.ParseException;
 import java.util.List;
@@ -19,19 +19,20 @@ import javax.sip.header.RouteHeader;
 import javax.sip.header.TooManyHopsException;
 import javax.sip.message.Request;
 
-import gov.nist.javax.sip.message.MessageExt;
-import gov.nist.javax.sip.stack.HopImpl;
-import io.siplane.proxy.routing.NextHop;
-import io.siplane.proxy.routing.Target;
+import io.siplane.proxy.relay.RecordRouteSignature;
+import io.siplane.proxy.routing.ContactTarget;
 import io.siplane.sip.SipFactories;
 import io.siplane.sip.Transport;
+import io.siplane.sip.transport.HopRouter;
+import io.siplane.sip.transport.NextHop;
+import io.siplane.sip.transport.ProviderSender;
 
 /**
- * Makes the copy of a request for one target (RFC 3261 §16.6 steps 1–8): new Request-URI, Max-Forwards, Record-Route,
- * the target's Path as Route, strict-route fix-up, next hop, our Via. The copy carries its next hop for the
- * {@link ProxyRouter}; {@link Outgoing#provider()} is the one of the hop's transport.
+ * Copies a received request for one target (RFC 3261 §16.6 steps 1–8): new Request-URI, Max-Forwards, Record-Route,
+ * the target's Path as Route, strict-route fix-up, next hop, our Via. The copy carries its next hop for the stack's
+ * {@link HopRouter}; {@link Outgoing#provider()} is the one of the hop's transport (for a client transaction).
  */
-public final class RequestForwarder {
+public final class RequestCopier {
 
     /** Methods that can create a dialog, whose forwarded copies get our Record-Route when it is on (RFC 3261 §16.6 step 4). */
     static final Set<String> DIALOG_CREATING = Set.of(Request.INVITE, Request.SUBSCRIBE, Request.REFER, Request.NOTIFY);
@@ -41,12 +42,14 @@ public final class RequestForwarder {
     public record Outgoing(Request request, NextHop hop, SipProvider provider) {
     }
 
-    private final Endpoint endpoint;
+    private final ProviderSender sender;
+    private final AdvertisedAddress advertised;
     private final RecordRouteSignature signature;
     private final SipFactories factories = SipFactories.get();
 
-    public RequestForwarder(Endpoint endpoint, RecordRouteSignature signature) {
-        this.endpoint = endpoint;
+    public RequestCopier(ProviderSender sender, AdvertisedAddress advertised, RecordRouteSignature signature) {
+        this.sender = sender;
+        this.advertised = advertised;
         this.signature = signature;
     }
 
@@ -56,7 +59,7 @@ public final class RequestForwarder {
      * @param branch          the Via branch of the copy
      * @param recordRouteFrom the transport the request arrived on, when this copy must be record-routed
      */
-    public Outgoing prepare(Request request, Target target, String branch, Optional<Transport> recordRouteFrom)
+    public Outgoing prepare(Request request, ContactTarget target, String branch, Optional<Transport> recordRouteFrom)
             throws Unroutable {
         Request copy = (Request) request.clone();
         try {
@@ -70,15 +73,13 @@ public final class RequestForwarder {
             }
             fixStrictRoute(copy);
             NextHop hop = target.flow().isPresent() ? target.flow().get() : nextHopOf(copy);
-            Transport transport = Transport.fromToken(hop.transport())
-                    .orElseThrow(() -> new Unroutable("transport " + hop.transport() + " is not supported"));
-            SipProvider provider = endpoint.get().provider(transport.token())
-                    .orElseThrow(() -> new Unroutable("this proxy does not listen on " + hop.transport()));
+            Transport transport = hop.transport();
+            SipProvider provider = sender.provider(transport);
             if (recordRouteFrom.isPresent() && DIALOG_CREATING.contains(copy.getMethod())) {
                 addRecordRoute(copy, recordRouteFrom.get(), transport);
             }
-            copy.addFirst(endpoint.get().newVia(transport, branch));
-            ((MessageExt) copy).setApplicationData(new HopImpl(hop.host(), hop.port(), hop.transport()));
+            copy.addFirst(advertised.via(transport, branch));
+            HopRouter.sendTo(copy, hop);
             return new Outgoing(copy, hop, provider);
         } catch (ParseException | SipException | InvalidArgumentException | ClassCastException e) {
             throw new Unroutable("cannot forward to " + target.uri() + ": " + e.getMessage(), e);
@@ -110,7 +111,7 @@ public final class RequestForwarder {
 
     /** Our advertised URI, signed for the dialog: in-dialog requests are relayed only along such an entry. */
     private RecordRouteHeader recordRoute(Transport transport, String signed) throws ParseException {
-        SipURI uri = endpoint.get().advertisedUri(transport);
+        SipURI uri = advertised.uri(transport);
         uri.setParameter(RecordRouteSignature.PARAMETER, signed);
         return factories.headers().createRecordRouteHeader(factories.addresses().createAddress(uri));
     }
@@ -137,12 +138,14 @@ public final class RequestForwarder {
         if (!(uri instanceof SipURI sip)) {
             throw new Unroutable("no SIP URI to send to: " + uri);
         }
-        String transport = sip.getTransportParam() != null ? sip.getTransportParam().toLowerCase(Locale.ROOT)
+        String token = sip.getTransportParam() != null ? sip.getTransportParam().toLowerCase(Locale.ROOT)
                 : sip.isSecure() ? "tls" : "udp";
+        Transport transport = Transport.fromToken(token)
+                .orElseThrow(() -> new Unroutable("transport " + token + " is not supported"));
         String host = sip.getMAddrParam() != null ? sip.getMAddrParam() : sip.getHost();
-        int port = sip.getPort() > 0 ? sip.getPort() : "tls".equals(transport) ? 5061 : 5060;
+        int port = sip.getPort() > 0 ? sip.getPort() : transport == Transport.TLS ? 5061 : 5060;
         try {
-            return new NextHop(transport, host, port);
+            return new NextHop(host, port, transport);
         } catch (IllegalArgumentException e) {
             throw new Unroutable("bad next hop " + uri, e);
         }

@@ -1,9 +1,8 @@
-package io.siplane.proxy.relay;
+package io.siplane.proxy.sip.relay;
 
 import java.util.Optional;
 
 import javax.sip.SipException;
-import javax.sip.SipProvider;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -11,8 +10,10 @@ import javax.sip.message.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.siplane.proxy.loop.BranchIds;
-import io.siplane.proxy.routing.Target;
+import io.siplane.proxy.loop.BranchIdMinter;
+import io.siplane.proxy.routing.ContactTarget;
+import io.siplane.sip.message.SipHeaders;
+import io.siplane.sip.transport.ProviderSender;
 
 /**
  * Stateless forwarding (RFC 3261 §16.11): in-dialog requests that follow their Route set through us, the ACK of a
@@ -23,12 +24,14 @@ public final class StatelessRelay {
 
     private static final Logger log = LoggerFactory.getLogger(StatelessRelay.class);
 
-    private final RequestForwarder forwarder;
-    private final Endpoint endpoint;
+    private final RequestCopier copier;
+    private final ProviderSender sender;
+    private final AdvertisedAddress advertised;
 
-    public StatelessRelay(RequestForwarder forwarder, Endpoint endpoint) {
-        this.forwarder = forwarder;
-        this.endpoint = endpoint;
+    public StatelessRelay(RequestCopier copier, ProviderSender sender, AdvertisedAddress advertised) {
+        this.copier = copier;
+        this.sender = sender;
+        this.advertised = advertised;
     }
 
     /**
@@ -37,19 +40,19 @@ public final class StatelessRelay {
      *
      * @param received the request as it arrived, whose top Via makes the branch deterministic
      */
-    public Optional<RequestForwarder.Outgoing> prepare(Request received, Request request, String loopHash) {
+    public Optional<RequestCopier.Outgoing> prepare(Request received, Request request, String loopHash) {
         ViaHeader via = (ViaHeader) received.getHeader(ViaHeader.NAME);
-        String branch = BranchIds.stateless(loopHash, String.valueOf(via.getBranch()), via.getHost() + ":" + via.getPort());
+        String branch = BranchIdMinter.stateless(loopHash, String.valueOf(via.getBranch()), via.getHost() + ":" + via.getPort());
         try {
-            return Optional.of(forwarder.prepare(request, Target.of(request.getRequestURI().toString()), branch, Optional.empty()));
+            return Optional.of(copier.prepare(request, ContactTarget.of(request.getRequestURI().toString()), branch, Optional.empty()));
         } catch (Unroutable e) {
-            log.debug("cannot relay {} for Call-ID {}: {}", request.getMethod(), callId(request), e.getMessage());
+            log.debug("cannot relay {} for Call-ID {}: {}", request.getMethod(), SipHeaders.callId(request), e.getMessage());
             return Optional.empty();
         }
     }
 
     /** Sends a prepared copy without transaction; false when the transport refused it. */
-    public boolean send(RequestForwarder.Outgoing out) {
+    public boolean send(RequestCopier.Outgoing out) {
         try {
             out.provider().sendRequest(out.request());
             return true;
@@ -66,7 +69,7 @@ public final class StatelessRelay {
      */
     public void relayResponse(Response response) {
         ViaHeader top = (ViaHeader) response.getHeader(ViaHeader.NAME);
-        if (top == null || !isOurs(top)) {
+        if (top == null || !advertised.isOurs(top)) {
             log.debug("dropping a {} whose top Via is not ours", response.getStatusCode());
             return;
         }
@@ -75,25 +78,12 @@ public final class StatelessRelay {
         if (next == null) {
             return;
         }
-        Optional<SipProvider> provider = endpoint.get().provider(next.getTransport());
-        if (provider.isEmpty()) {
-            log.debug("cannot relay a {} over {}", response.getStatusCode(), next.getTransport());
-            return;
-        }
         try {
-            provider.get().sendResponse(response);
+            // along the next Via: its transport, its received/rport (RFC 3261 §18.2.2)
+            sender.sendResponse(response);
         } catch (SipException e) {
             log.debug("cannot relay a {} to {}: {}", response.getStatusCode(), next, e.getMessage());
         }
     }
 
-    private boolean isOurs(ViaHeader via) {
-        int port = via.getPort() > 0 ? via.getPort() : 5060;
-        return via.getHost().equalsIgnoreCase(endpoint.get().properties().advertisedHost())
-                && port == endpoint.get().properties().effectiveAdvertisedPort();
-    }
-
-    private static String callId(Request request) {
-        return io.siplane.sip.message.SipHeaders.callId(request);
-    }
 }
