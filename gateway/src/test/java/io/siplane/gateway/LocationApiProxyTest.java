@@ -15,6 +15,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -28,13 +32,16 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * The HTTP edge's client to location-service, against a stand-in location-service over real HTTP that records
  * every request and the client port it came from: connections are kept alive and reused, an upstream 503 is passed
- * on once (never retried by the client), and the body's bytes are relayed as they came (no decompression).
+ * on once (never retried by the client), a silent upstream is a 503 problem at the read timeout, and the body's bytes
+ * are relayed as they came (no decompression).
  */
 class LocationApiProxyTest {
 
     static final String BINDING = "{\"aor\":\"sip:alice@example.com\",\"contacts\":[]}";
     static final List<String> requests = new CopyOnWriteArrayList<>();
     static final Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
+    static final CountDownLatch released = new CountDownLatch(1);
+    static final ExecutorService stubThreads = Executors.newCachedThreadPool();
     static HttpServer location;
     static RunningGateway gateway;
     static final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -44,9 +51,10 @@ class LocationApiProxyTest {
     static void start() throws IOException {
         location = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         location.createContext("/api/v1/bindings/", LocationApiProxyTest::answer);
+        location.setExecutor(stubThreads);
         location.start();
         gateway = RunningGateway.start(null, "gateway.http.location-url=http://127.0.0.1:" + location.getAddress().getPort(),
-                "gateway.http.rate-limit.enabled=false");
+                "gateway.http.rate-limit.enabled=false", "gateway.http.read-timeout=500ms");
     }
 
     @AfterAll
@@ -54,9 +62,11 @@ class LocationApiProxyTest {
         if (gateway != null) {
             gateway.close();
         }
+        released.countDown();
         if (location != null) {
             location.stop(0);
         }
+        stubThreads.shutdownNow();
     }
 
     @BeforeEach
@@ -71,7 +81,11 @@ class LocationApiProxyTest {
         requests.add(exchange.getRequestMethod() + " " + path + " " + exchange.getRequestHeaders().getFirst("Authorization"));
         clientPorts.add(exchange.getRemoteAddress().getPort());
         try (exchange) {
-            if (path.endsWith("/unavailable@example.com")) {
+            if (path.endsWith("/silent@example.com")) {
+                // answers only once the test is over: the gateway must give up at its read timeout
+                awaitRelease();
+                exchange.sendResponseHeaders(204, -1);
+            } else if (path.endsWith("/unavailable@example.com")) {
                 byte[] body = "{\"status\":503}".getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "application/problem+json");
                 exchange.getResponseHeaders().add("Retry-After", "1");
@@ -115,6 +129,16 @@ class LocationApiProxyTest {
     }
 
     @Test
+    void silentLocationServiceIsA503ProblemAtTheReadTimeout() throws Exception {
+        HttpResponse<String> response = get("silent@example.com");
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
+        assertThat(response.body()).contains("\"status\":503");
+        assertThat(requests).hasSize(1);
+    }
+
+    @Test
     void compressedBodyIsRelayedAsItCameWithItsContentEncoding() throws Exception {
         HttpResponse<byte[]> response = client.send(request("gzip@example.com").header("Accept-Encoding", "gzip").build(),
                 HttpResponse.BodyHandlers.ofByteArray());
@@ -131,6 +155,14 @@ class LocationApiProxyTest {
     private static HttpRequest.Builder request(String aor) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.httpPort() + "/api/v1/bindings/" + aor))
                 .header("Authorization", "Bearer " + RunningGateway.TOKEN).timeout(Duration.ofSeconds(10));
+    }
+
+    private static void awaitRelease() {
+        try {
+            released.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static byte[] gzip(String text) throws IOException {

@@ -4,6 +4,8 @@ import static org.springframework.cloud.gateway.server.mvc.filter.BeforeFilterFu
 import static org.springframework.cloud.gateway.server.mvc.handler.GatewayRouterFunctions.route;
 import static org.springframework.cloud.gateway.server.mvc.handler.HandlerFunctions.http;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -29,7 +31,6 @@ import org.springframework.cloud.gateway.server.mvc.config.GatewayMvcProperties;
 import org.springframework.cloud.gateway.server.mvc.handler.ClientHttpRequestFactoryProxyExchange;
 import org.springframework.cloud.gateway.server.mvc.handler.ProxyExchange;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.servlet.function.HandlerFilterFunction;
 import org.springframework.web.servlet.function.RequestPredicates;
 import org.springframework.web.servlet.function.RouterFunction;
@@ -62,7 +63,7 @@ class LocationApiRoutes {
                 .route(RequestPredicates.path("/api/v1/**"), http())
                 .before(uri(properties.locationUrl()))
                 .filter(admission)
-                .onError(ResourceAccessException.class::isInstance, (error, request) -> unavailable(properties, error, request))
+                .onError(LocationApiRoutes::unreachable, (error, request) -> unavailable(properties, error, request))
                 .build();
     }
 
@@ -81,7 +82,7 @@ class LocationApiRoutes {
             builder = builder.filter(new ClientRateLimit(properties.rateLimit(), meters, System::nanoTime));
         }
         return builder
-                .onError(ResourceAccessException.class::isInstance, (error, request) -> unavailable(properties, error, request))
+                .onError(LocationApiRoutes::unreachable, (error, request) -> unavailable(properties, error, request))
                 .build();
     }
 
@@ -132,6 +133,14 @@ class LocationApiRoutes {
     @Bean
     ProxyExchange gatewayProxyExchange(ClientHttpRequestFactory gatewayHttpRequestFactory, GatewayMvcProperties gatewayProperties) {
         return new ClientHttpRequestFactoryProxyExchange(gatewayHttpRequestFactory, gatewayProperties);
+    }
+
+    /**
+     * location-service refused, timed out or broke the connection: the exchange throws the client's
+     * {@link IOException} wrapped in an {@link UncheckedIOException}.
+     */
+    private static boolean unreachable(Throwable error) {
+        return error instanceof UncheckedIOException || error instanceof IOException;
     }
 
     private static ServerResponse unavailable(HttpEdgeProperties properties, Throwable error, ServerRequest request) {
