@@ -20,6 +20,8 @@ import org.springframework.validation.annotation.Validated;
  * @param readTimeout    how long to wait for its answer before answering 503
  * @param retryAfter     Retry-After of those 503s
  * @param rateLimit      per-client rate limit of the API
+ * @param maxConnections kept-alive connections to location-service at most (one per request in flight; a request
+ *                       finding all busy waits up to {@code readTimeout} for one)
  * @param sslBundle      Spring SSL bundle ({@code spring.ssl.bundle.*}) whose trust store verifies location-service's
  *                       certificate when {@code locationUrl} is {@code https}; empty: the JVM's trust store
  */
@@ -33,6 +35,7 @@ public record HttpEdgeProperties(
         @DefaultValue("5s") @NotNull Duration readTimeout,
         @DefaultValue("1s") @NotNull Duration retryAfter,
         @DefaultValue @NotNull RateLimit rateLimit,
+        @DefaultValue("200") @Positive int maxConnections,
         @DefaultValue("") String sslBundle) {
 
     /**

@@ -28,7 +28,7 @@ class ApiAdmissionTest {
     private final ProblemWriter problems = new ProblemWriter(JsonMapper.shared());
     private final HttpEdgeProperties properties = new HttpEdgeProperties(URI.create("http://127.0.0.1:1"),
             "gateway-test-token-0123456789", Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofSeconds(1),
-            new HttpEdgeProperties.RateLimit(true, 1, 1, 100), "");
+            new HttpEdgeProperties.RateLimit(true, 1, 1, 100), 200, "");
 
     private static int status(Filter filter, String method, String path) throws Exception {
         MockHttpServletRequest request = new MockHttpServletRequest(method, path);
