@@ -47,7 +47,7 @@ class ApiAdmissionTest {
     @Test
     void aShortTokenStopsTheGatewayAsItStopsLocationService() {
         HttpEdgeProperties weak = new HttpEdgeProperties(properties.locationUrl(), "short-token", properties.connectTimeout(),
-                properties.readTimeout(), properties.retryAfter(), properties.rateLimit(), "");
+                properties.readTimeout(), properties.retryAfter(), properties.rateLimit(), properties.maxConnections(), "");
         assertThatThrownBy(() -> admission.apiTokenFilter(weak, problems)).isInstanceOf(InvalidApiTokenException.class)
                 .hasMessageContaining("shorter than 16");
     }
