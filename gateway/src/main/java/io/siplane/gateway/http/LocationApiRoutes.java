@@ -86,7 +86,8 @@ class LocationApiRoutes {
         ConnectionConfig connections = ConnectionConfig.custom()
                 .setConnectTimeout(Timeout.of(properties.connectTimeout()))
                 .setSocketTimeout(Timeout.of(properties.readTimeout()))
-                // location-service's Tomcat closes a connection idle for 20 s: check one idle this long before reuse
+                // location-service closes a connection idle past its keep-alive timeout (tens of seconds): a connection idle
+                // for more than 2 s is checked before it is reused, so a lookup never lands on a closed one
                 .setValidateAfterInactivity(TimeValue.ofSeconds(2))
                 .build();
         PoolingHttpClientConnectionManagerBuilder pool = PoolingHttpClientConnectionManagerBuilder.create()
