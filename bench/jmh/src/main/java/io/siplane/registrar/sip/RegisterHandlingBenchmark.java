@@ -111,7 +111,7 @@ public class RegisterHandlingBenchmark {
             Registrar registrar = new Registrar(properties, redis.store(), beans.getBeanProvider(DigestAuthenticator.class),
                     beans.getBeanProvider(CachedSubscribers.class), metrics);
             chain = new RegistrarChain().registrarRequestChain(registrar, properties,
-                    new io.siplane.sip.message.ClientAddressResolver(List.of()), metrics, Clock.systemUTC());
+                    new io.siplane.sip.message.ClientAddressResolver(List.of()), metrics, Clock.systemUTC(), AnsweringThreads.direct());
         }
 
         @TearDown(Level.Trial)
