@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -195,6 +196,30 @@ class NettyEngineTest {
 
             assertThat(readUntil(client, text -> text.contains(callId))).startsWith("OPTIONS ").contains(callId);
         }
+    }
+
+    @Test
+    void aRequestToAHopWithoutAConnectionOpensOneAndTheNextRequestReusesIt() throws Exception {
+        start(Map.of());
+        try (java.net.ServerSocket hop = new java.net.ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            hop.setSoTimeout((int) WAIT.toMillis());
+            String first = "out-1-" + System.nanoTime();
+            endpoint.sender().sendRequest(options(hop.getLocalPort(), first), new NextHop("127.0.0.1", hop.getLocalPort(), Transport.TCP));
+            try (Socket accepted = hop.accept()) {
+                assertThat(readUntil(accepted, text -> text.contains(first))).startsWith("OPTIONS ");
+                // the connection is registered once up: the second request must not open another
+                await().atMost(WAIT).until(() -> endpoint.connectionCount() == 1);
+                String second = "out-2-" + System.nanoTime();
+                endpoint.sender().sendRequest(options(hop.getLocalPort(), second),
+                        new NextHop("127.0.0.1", hop.getLocalPort(), Transport.TCP));
+                assertThat(readUntil(accepted, text -> text.contains(second))).contains(second);
+                assertThat(endpoint.connectionCount()).isEqualTo(1);
+            }
+        }
+    }
+
+    private Request options(int to, String callId) throws Exception {
+        return (Request) SipParser.parse(Liveness.optionsText("TCP", to, port, "127.0.0.1", callId).getBytes(StandardCharsets.US_ASCII));
     }
 
     @Test
