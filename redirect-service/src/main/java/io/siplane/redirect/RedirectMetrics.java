@@ -1,5 +1,8 @@
 package io.siplane.redirect;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import org.springframework.stereotype.Component;
 
 import io.micrometer.core.instrument.Counter;
@@ -10,17 +13,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 public class RedirectMetrics {
 
     private final MeterRegistry registry;
+    /** One counter per method and status, found without building tags on every answer (the hot path). */
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     public RedirectMetrics(MeterRegistry registry) {
         this.registry = registry;
     }
 
     public void answered(String method, int status) {
-        Counter.builder("siplane.redirect.responses")
+        counters.computeIfAbsent(method + ' ' + status, key -> Counter.builder("siplane.redirect.responses")
                 .description("Responses sent by the redirect server")
                 .tag("method", method)
                 .tag("status", Integer.toString(status))
-                .register(registry)
-                .increment();
+                .register(registry)).increment();
     }
 }

@@ -164,22 +164,13 @@ public class SipEndpoint implements SmartLifecycle, SipListeningEndpoint {
         if (!drain.enabled()) {
             return;
         }
-        long timeout = drain.properties().drainTimeout().toNanos();
         drain.begin();
         log.info("SIP draining on {}:{}: probes answered 503{}, {} in flight, up to {} s",
                 properties.bindAddress(), properties.port(),
                 drain.probersNotTold().isEmpty() ? "" : ", new requests served until " + drain.probersNotTold() + " know",
                 inFlight(), drain.properties().drainTimeout().toSeconds());
         long start = System.nanoTime();
-        while (System.nanoTime() - start < timeout
-                && (drain.announcing() || TransactionCensus.inFlight(current) + drain.handlersRunning() > 0)) {
-            try {
-                Thread.sleep(DRAIN_POLL_MS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        drain.awaitQuiet(() -> TransactionCensus.inFlight(current) + drain.handlersRunning(), DRAIN_POLL_MS);
         int left = TransactionCensus.inFlight(current);
         if (left > 0) {
             int answered = TransactionCensus.answerPending(current, this::drainAnswer);

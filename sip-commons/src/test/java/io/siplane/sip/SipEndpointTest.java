@@ -51,7 +51,7 @@ class SipEndpointTest {
         return SipProperties.JAIN_SIP;
     }
 
-    private ApplicationContextRunner runner() {
+    ApplicationContextRunner runner() {
         return new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(SipAutoConfiguration.class))
                 .withUserConfiguration(OptionsResponder.class)

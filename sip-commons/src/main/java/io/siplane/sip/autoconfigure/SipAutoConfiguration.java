@@ -123,7 +123,8 @@ public class SipAutoConfiguration {
 
         /** Health contributor {@code sip}: up while the stack runs and reads from every listening point. */
         @Bean
-        HealthIndicator sipHealthIndicator(SipListeningEndpoint endpoint) {
+        HealthIndicator sipHealthIndicator(SipProperties properties, SipListeningEndpoint endpoint) {
+            // the properties first: an invalid sip.engine (no endpoint bean) then fails with its own message
             return () -> {
                 if (!endpoint.isRunning()) {
                     return Health.down().withDetail("reason", "SIP stack not running").build();

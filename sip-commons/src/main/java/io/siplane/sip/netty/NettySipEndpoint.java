@@ -252,20 +252,13 @@ public final class NettySipEndpoint implements SmartLifecycle, SipListeningEndpo
         if (!drain.enabled()) {
             return;
         }
-        long timeout = drain.properties().drainTimeout().toNanos();
         drain.begin();
         log.info("SIP draining on {}:{}: probes answered 503{}, up to {} s", properties.bindAddress(), properties.port(),
                 drain.probersNotTold().isEmpty() ? "" : ", new requests served until " + drain.probersNotTold() + " know",
                 drain.properties().drainTimeout().toSeconds());
         long start = System.nanoTime();
-        while (System.nanoTime() - start < timeout && (drain.announcing() || drain.handlersRunning() > 0)) {
-            try {
-                Thread.sleep(DRAIN_POLL_MS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        // no transaction table here: what runs is what a handler holds on the loops
+        drain.awaitQuiet(drain::handlersRunning, DRAIN_POLL_MS);
         log.info("SIP drained in {} ms ({} handlers still running)", (System.nanoTime() - start) / 1_000_000,
                 drain.handlersRunning());
     }

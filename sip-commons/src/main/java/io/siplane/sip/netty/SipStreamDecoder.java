@@ -74,6 +74,10 @@ final class SipStreamDecoder extends ByteToMessageDecoder {
                 return;
             }
             int headerLength = emptyLine - start + 4;
+            if (headerLength > maxMessageSize / 2) {
+                reject(ctx, in, headerLength, "Message Too Large");
+                return;
+            }
             byte[] headers = new byte[headerLength];
             in.getBytes(start, headers);
             long contentLength = contentLength(headers);

@@ -185,6 +185,27 @@ public final class SipDrain {
     }
 
     /** Time since draining began. */
+    /**
+     * After {@link #begin}: waits while the probers are still being told or {@code inFlight} (an engine's
+     * transactions and running handlers) is above zero, polling every {@code pollMillis}, at most
+     * {@code sip.shutdown.drain-timeout}. The engines' stop uses it before closing their sockets.
+     *
+     * @return whether it ended with nothing in flight (false: timed out or interrupted)
+     */
+    public boolean awaitQuiet(java.util.function.IntSupplier inFlight, long pollMillis) {
+        long timeout = properties.drainTimeout().toNanos();
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < timeout && (announcing() || inFlight.getAsInt() > 0)) {
+            try {
+                Thread.sleep(pollMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return inFlight.getAsInt() == 0;
+    }
+
     public Duration elapsed() {
         return draining ? Duration.ofNanos(nanoTime.getAsLong() - drainStartedAt) : Duration.ZERO;
     }

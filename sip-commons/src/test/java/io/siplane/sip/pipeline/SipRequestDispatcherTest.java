@@ -14,6 +14,7 @@ import javax.sip.message.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import io.siplane.sip.SipEndpoint;
 import io.siplane.sip.SipFactories;
@@ -23,14 +24,22 @@ import io.siplane.testsupport.sip.SipPorts;
 import io.siplane.testsupport.sip.TestUserAgent;
 
 /** The pipeline on a real stack, driven by a real user agent. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SipRequestDispatcherTest {
 
-    private static final int PORT = SipPorts.freeUdpAndTcpPort();
-    private static SipEndpoint endpoint;
-    private static TestUserAgent ua;
+    final int PORT = SipPorts.freeUdpAndTcpPort();
+    private Runnable endpointStop;
+    private TestUserAgent ua;
+
+    /** Starts an endpoint of the engine under test with {@code dispatcher}; returns how to stop it. */
+    Runnable startEndpoint(SipRequestDispatcher dispatcher) {
+        SipEndpoint endpoint = new SipEndpoint(SipProperties.of("127.0.0.1", PORT), dispatcher);
+        endpoint.start();
+        return endpoint::stop;
+    }
 
     @BeforeAll
-    static void start() {
+    void start() {
         SipRequestHandler failing = handler(Set.of(Request.MESSAGE), r -> {
             throw new IllegalStateException("internal detail that must not leak");
         });
@@ -45,15 +54,18 @@ class SipRequestDispatcherTest {
         });
         SipRequestDispatcher dispatcher = new SipRequestDispatcher(List.of(failing, stateless, stateful, failsAfterAnswering),
                 java.util.Optional.empty(), SipFactories.get(), "Siplane");
-        endpoint = new SipEndpoint(SipProperties.of("127.0.0.1", PORT), dispatcher);
-        endpoint.start();
+        endpointStop = startEndpoint(dispatcher);
         ua = TestUserAgent.udp().sendingTo(PORT);
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         ua.close();
-        endpoint.stop();
+        endpointStop.run();
+    }
+
+    TestUserAgent ua() {
+        return ua;
     }
 
     @Test
