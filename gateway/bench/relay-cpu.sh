@@ -3,6 +3,7 @@
 # for the one proxy (all on loopback); each call is two messages through the gateway (the request and its 200).
 # Bounded: one warm-up run and one measured run, each a fixed number of calls at a fixed rate.
 #   gateway/bench/relay-cpu.sh [engine: netty|jain-sip] [rate/s] [calls] [port offset]
+# JFR=<file.jfr> also records a profile of the gateway (read it with bench/tools/jfr-top.sh).
 # Needs the gateway's exec jar (./mvnw -pl gateway -am package -DskipTests) and sipp. Figures on a shared machine
 # are indicative only: other processes take cores, caches and the JIT's threads.
 set -euo pipefail
@@ -23,7 +24,7 @@ trap cleanup EXIT
 (cd "$WORK" && exec sipp -sf "$OLDPWD/gateway/bench/uas_any.xml" -i 127.0.0.1 -p "$UAS" -bg -nostdin >/dev/null 2>&1) || true
 UAS_PID=$(pgrep -n -f "sipp -sf .*uas_any.xml -i 127.0.0.1 -p $UAS" || true)
 PLATFORM_API_TOKEN=relay-cpu-token PROXY_TARGETS=127.0.0.1:$UAS REGISTRAR_TARGETS=127.0.0.1:$UAS SIP_BIND_ADDRESS=127.0.0.1 \
-    java -Xmx512m -jar "$JAR" --sip.engine="$ENGINE" --sip.port="$GW" --server.port="$HTTP" --management.server.port="$MGMT" \
+    java -Xmx512m ${JFR:+-XX:StartFlightRecording=filename=$JFR,settings=profile} -jar "$JAR" --sip.engine="$ENGINE" --sip.port="$GW" --server.port="$HTTP" --management.server.port="$MGMT" \
     --gateway.flood.allow=127.0.0.0/8 --logging.level.root=WARN >"$WORK/gateway.log" 2>&1 &
 GW_PID=$!
 for _ in $(seq 1 120); do
